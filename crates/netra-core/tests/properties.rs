@@ -6,8 +6,14 @@ use netra_core::ident::{Nik, Nip, NipError, NipField};
 use netra_core::region::RegionCode;
 use netra_core::role::Role;
 use netra_core::workflow::{
-    Action, ActionKind, Actor, AppealKind, AppealOutcome, BknConclusion, CaseSnapshot, CaseState, WorkflowRules, rules,
+    Action, ActionKind, Actor, AppealKind, AppealOutcome, BknConclusion, CaseSnapshot, CaseState, WorkflowRules,
+    allowed_actions, rules,
 };
+
+/// The (action, actor) pairs the table allows in a state.
+fn allowed_pairs(state: CaseState) -> Vec<(ActionKind, Actor)> {
+    ACTORS.iter().flat_map(|&actor| allowed_actions(state, actor).into_iter().map(move |kind| (kind, actor))).collect()
+}
 use proptest::prelude::*;
 use time::{Date, Duration, Month};
 
@@ -181,7 +187,7 @@ proptest! {
     #[test]
     fn no_walk_skips_a_mandatory_state_or_leaves_a_clock_in_a_terminal_state(
         start_offset in 0i64..300,
-        steps in proptest::collection::vec((any::<u8>(), any::<u8>(), 0i64..12, 0u8..20, any::<u8>()), 1..60),
+        steps in proptest::collection::vec((any::<u8>(), any::<u8>(), 0i64..20, 0u8..20, any::<u8>()), 1..80),
     ) {
         let workflow = WorkflowRules::builtin();
         let today = time::macros::date!(2026 - 12 - 31);
@@ -190,13 +196,12 @@ proptest! {
         let mut history = vec![case.state];
         for (choice, actor_pick, days, noise, pick) in steps {
             let on = case.last_event_on + Duration::days(days);
-            let candidates: Vec<ActionKind> = rules().iter().filter(|r| r.from.contains(&case.state)).map(|r| r.action).collect();
-            let kind = if noise == 0 || candidates.is_empty() {
-                rules()[choice as usize % rules().len()].action
+            let candidates = allowed_pairs(case.state);
+            let (kind, actor) = if noise == 0 || candidates.is_empty() {
+                (rules()[choice as usize % rules().len()].action, ACTORS[actor_pick as usize % ACTORS.len()])
             } else {
                 candidates[choice as usize % candidates.len()]
             };
-            let actor = ACTORS[actor_pick as usize % ACTORS.len()];
             let action = make_action(kind, on, noise == 1, pick);
             let before = case.clone();
             match case.transition(&action, actor, today, workflow) {
@@ -299,15 +304,14 @@ fn guided_walks_reach_every_state() {
     for _ in 0..4_000 {
         let mut case = CaseSnapshot::new(time::macros::date!(2024 - 02 - 01), workflow).unwrap();
         reached.insert(case.state);
-        for _ in 0..60 {
-            let candidates: Vec<ActionKind> = rules().iter().filter(|r| r.from.contains(&case.state)).map(|r| r.action).collect();
+        for _ in 0..80 {
+            let candidates = allowed_pairs(case.state);
             if candidates.is_empty() {
                 break;
             }
-            let kind = candidates[next() as usize % candidates.len()];
-            let on = case.last_event_on + Duration::days((next() % 12) as i64);
+            let (kind, actor) = candidates[next() as usize % candidates.len()];
+            let on = case.last_event_on + Duration::days((next() % 20) as i64);
             let action = make_action(kind, on, false, next() as u8);
-            let actor = ACTORS[next() as usize % ACTORS.len()];
             if let Ok(transition) = case.transition(&action, actor, today, workflow) {
                 case = transition.next;
                 reached.insert(case.state);
