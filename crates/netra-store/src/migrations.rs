@@ -1,0 +1,27 @@
+//! The migrations of each backend, embedded in the binary. Built by hand rather than with `sqlx::migrate!` so
+//! that sqlx's compile-time macros stay out of the build.
+
+use std::borrow::Cow;
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+fn migrator(files: &[(i64, &'static str, &'static str)]) -> Migrator {
+    let migrations = files
+        .iter()
+        .map(|&(version, description, sql)| {
+            Migration::new(version, Cow::Borrowed(description), MigrationType::Simple, sql.into_sql_str(), false)
+        })
+        .collect::<Vec<_>>();
+    Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
+}
+
+/// Migrations for SQLite.
+pub fn sqlite() -> Migrator {
+    migrator(&[(1, "reference data", include_str!("../migrations/sqlite/0001_reference_data.sql"))])
+}
+
+/// Migrations for PostgreSQL.
+pub fn postgres() -> Migrator {
+    migrator(&[(1, "reference data", include_str!("../migrations/postgres/0001_reference_data.sql"))])
+}

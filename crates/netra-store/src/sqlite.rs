@@ -1,0 +1,78 @@
+//! The SQLite store: one file under the data directory, WAL journal, one writer connection (so writers queue
+//! instead of failing with `SQLITE_BUSY`) and a small pool of readers.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use netra_core::region::RegionSet;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
+
+use crate::shared::{REGION_UPSERT, impl_shared_store, search_key};
+use crate::{Backend, Store, StoreError, StoreResult};
+
+/// Store on an SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database file at `path`.
+    pub async fn open(path: &Path) -> StoreResult<SqliteStore> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| StoreError::Config(format!("cannot create directory {}: {e}", parent.display())))?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        crate::migrations::sqlite().run(&writer).await?;
+        let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    async fn upsert_region_rows(tx: &mut Transaction<'_, Sqlite>, regions: &RegionSet) -> StoreResult<()> {
+        for region in regions.iter() {
+            sqlx::query(REGION_UPSERT)
+                .bind(region.code.to_string())
+                .bind(region.code.parent().map(|parent| parent.to_string()))
+                .bind(region.level().as_str())
+                .bind(&region.name)
+                .bind(search_key(&region.name))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl_shared_store!(SqliteStore);
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+}

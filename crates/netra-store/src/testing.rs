@@ -1,0 +1,138 @@
+//! Test support: a temporary SQLite store, and fresh databases on a real PostgreSQL server.
+//!
+//! PostgreSQL: when `NETRA_TEST_DATABASE_URL` is set it is used as an admin URL (a database is created per
+//! test). Otherwise a throwaway cluster is started once per test process from the Debian server binaries
+//! (`/usr/lib/postgresql/<version>/bin`, or `NETRA_PG_BIN`) with `initdb` and `pg_ctl`, listening on a free
+//! loopback port, and stopped and deleted by a watchdog when the test process exits. Missing binaries are a
+//! test failure with instructions, never a silent skip.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+use crate::postgres::PgStore;
+use crate::sqlite::SqliteStore;
+
+/// An SQLite store in a temporary directory, removed when the guard drops.
+pub async fn sqlite_store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = SqliteStore::open(&dir.path().join("netra.sqlite")).await.expect("open SQLite store");
+    (dir, store)
+}
+
+/// A PostgreSQL store on a freshly created, empty database.
+pub async fn postgres_store() -> PgStore {
+    let url = fresh_postgres_database().await;
+    PgStore::connect(&url).await.expect("connect to the test database")
+}
+
+/// Creates an empty database on the test server and returns its URL.
+pub async fn fresh_postgres_database() -> String {
+    let admin = admin_url();
+    let name = format!("netra_test_{}", uuid::Uuid::now_v7().simple());
+    let mut connection = PgConnection::connect(admin).await.expect("connect to the test PostgreSQL server");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut connection)
+        .await
+        .expect("create test database");
+    connection.close().await.ok();
+    let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+/// The admin URL of the test server (starting it on first use).
+pub fn admin_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| match std::env::var("NETRA_TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => start_cluster(),
+    })
+}
+
+fn find_bin_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("NETRA_PG_BIN") {
+        return PathBuf::from(dir);
+    }
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path().join("bin")).collect())
+        .unwrap_or_default();
+    versions.retain(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists());
+    versions.sort_by_key(|dir| {
+        dir.parent().and_then(|v| v.file_name()).and_then(|v| v.to_str()).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0)
+    });
+    versions.pop().unwrap_or_else(|| {
+        panic!(
+            "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install them with \
+             `scripts/install-test-deps.sh` (Debian package postgresql), set NETRA_PG_BIN, or point \
+             NETRA_TEST_DATABASE_URL at a server."
+        )
+    })
+}
+
+fn running_as_root() -> bool {
+    Command::new("id").arg("-u").output().map(|out| String::from_utf8_lossy(&out.stdout).trim() == "0").unwrap_or(false)
+}
+
+/// Runs a PostgreSQL program, as the `postgres` user when we are root (the server refuses to run as root).
+fn pg_command(bin: &Path, program: &str, as_postgres: bool) -> Command {
+    if as_postgres {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(bin.join(program));
+        command
+    } else {
+        Command::new(bin.join(program))
+    }
+}
+
+fn run(mut command: Command, what: &str) {
+    let output = command.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn start_cluster() -> String {
+    let bin = find_bin_dir();
+    let as_postgres = running_as_root();
+    let root = std::env::temp_dir().join(format!("netra-pg-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&root).expect("create cluster directory");
+    if as_postgres {
+        let mut chown = Command::new("chown");
+        chown.arg("postgres").arg(&root);
+        run(chown, "chown cluster directory");
+    }
+    let data = root.join("data");
+    let mut initdb = pg_command(&bin, "initdb", as_postgres);
+    initdb.arg("-D").arg(&data).args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--locale=C"]);
+    run(initdb, "initdb");
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    let options = format!("-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off -c max_connections=200");
+    let mut pg_ctl = pg_command(&bin, "pg_ctl", as_postgres);
+    pg_ctl.arg("-D").arg(&data).arg("-o").arg(&options).arg("-l").arg(root.join("server.log")).args(["-w", "start"]);
+    run(pg_ctl, "pg_ctl start");
+    // The watchdog stops and deletes the cluster once this test process is gone. Its output goes nowhere, so
+    // that nothing waiting on the test's output streams waits on it.
+    let stop = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runas}{bin}/pg_ctl -D {data} -m immediate stop; rm -rf {root}",
+        pid = std::process::id(),
+        runas = if as_postgres { "runuser -u postgres -- " } else { "" },
+        bin = bin.display(),
+        data = data.display(),
+        root = root.display(),
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &stop])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the cluster watchdog");
+    format!("postgres://postgres@127.0.0.1:{port}/postgres")
+}
