@@ -1,1 +1,247 @@
-fn main() {}
+//! The `netra` command.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use netra_core::Localized;
+use netra_core::clock::ClockKind;
+use netra_core::region::RegionCode;
+use netra_store::StoreConfig;
+
+/// Netra: supervision of civil servants' (ASN) political neutrality in Indonesian elections.
+#[derive(Debug, Parser)]
+#[command(name = "netra", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server: the public home and catalogue pages, health check and JSON API.
+    Serve(ServeArgs),
+    /// Create or upgrade the database and load the reference data (regions, elections), then exit.
+    Migrate(StoreArgs),
+    /// Check the legal catalogue's data files and list what they contain.
+    Catalogue(CatalogueArgs),
+    /// Compute a statutory deadline: when a clock started on a date runs out, holidays counted as the law says.
+    Deadline(DeadlineArgs),
+}
+
+#[derive(Debug, Args)]
+struct StoreArgs {
+    /// Directory for Netra's own data (the SQLite file). Ignored when a database URL is given.
+    #[arg(long, env = "NETRA_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://user:password@host/db). Without it, Netra uses SQLite in the data directory.
+    #[arg(long, env = "NETRA_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "NETRA_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Start on a fresh demo data directory (<data-dir>/demo, wiped at each start) with demo reference data.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, Args)]
+struct CatalogueArgs {
+    /// Directory with manifest.toml and the item files; without it, the catalogue built into this binary.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct DeadlineArgs {
+    /// The clock: admissibility, kajian, kajian_extension, ppk_follow_up, summons, decision_delivery,
+    /// sanction_effect, banding, banding_reply, gakkumdu_investigation, gakkumdu_prosecution, gakkumdu_trial,
+    /// gakkumdu_appeal.
+    #[arg(long)]
+    clock: String,
+    /// The date the clock starts, YYYY-MM-DD.
+    #[arg(long)]
+    from: String,
+    /// Region code of the office (for its time zone), e.g. 32.04.
+    #[arg(long, default_value = "32")]
+    region: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("NETRA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let result = match cli.command {
+        Command::Serve(args) => runtime().and_then(|rt| rt.block_on(serve(args))),
+        Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(migrate(args))),
+        Command::Catalogue(args) => catalogue(args),
+        Command::Deadline(args) => deadline(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("netra: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
+}
+
+fn store_config(args: &StoreArgs) -> StoreConfig {
+    match &args.database_url {
+        Some(url) if !url.trim().is_empty() => StoreConfig::Postgres { url: url.clone() },
+        _ => StoreConfig::Sqlite { path: args.data_dir.join("netra.sqlite") },
+    }
+}
+
+async fn open_store(args: &StoreArgs) -> anyhow::Result<std::sync::Arc<dyn netra_store::Store>> {
+    let config = store_config(args);
+    let store = netra_store::open(&config).await.with_context(|| format!("cannot open the database ({config:?})"))?;
+    let report = netra_store::ensure_reference_data(store.as_ref(), time::OffsetDateTime::now_utc())
+        .await
+        .context("cannot load the reference data")?;
+    if let Some(rows) = report.regions_loaded {
+        tracing::info!(rows, "region tables loaded");
+    }
+    Ok(store)
+}
+
+/// Marks a directory as Netra's demo directory, the only kind `--demo` will wipe.
+const DEMO_MARKER: &str = ".netra-demo";
+
+fn fresh_demo_dir(data_dir: &Path) -> anyhow::Result<PathBuf> {
+    let dir = data_dir.join("demo");
+    if dir.exists() {
+        if !dir.join(DEMO_MARKER).exists() && std::fs::read_dir(&dir)?.next().is_some() {
+            bail!("{} exists and is not a Netra demo directory; refusing to wipe it", dir.display());
+        }
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(dir.join(DEMO_MARKER), "Netra demo data: wiped at each `netra serve --demo`.\n")?;
+    Ok(dir)
+}
+
+async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
+    if args.demo {
+        args.store.database_url = None;
+        args.store.data_dir = fresh_demo_dir(&args.store.data_dir)?;
+    }
+    let store = open_store(&args.store).await?;
+    let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
+    let address = listener.local_addr()?;
+    let backend = store.backend();
+    println!("Netra berjalan di http://{address}/ (basis data: {backend}). Tekan Ctrl-C untuk berhenti.");
+    if args.demo {
+        println!("Mode demo: data di {}; buka http://{address}/ dan http://{address}/katalog", args.store.data_dir.display());
+    }
+    netra_web::serve(listener, netra_web::AppState::new(store), shutdown_signal()).await.context("server error")?;
+    println!("Netra berhenti.");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
+    let store = open_store(&args).await?;
+    let counts = store.region_counts().await?;
+    println!(
+        "Basis data {} siap: {} provinsi, {} kabupaten/kota, {} kecamatan; {} pemilihan.",
+        store.backend(),
+        counts.provinces,
+        counts.regencies,
+        counts.districts,
+        store.elections().await?.len()
+    );
+    Ok(())
+}
+
+fn catalogue(args: CatalogueArgs) -> anyhow::Result<()> {
+    let (catalogue, warnings) = match &args.dir {
+        None => netra_core::builtin::load_catalogue()?,
+        Some(dir) => {
+            let manifest = std::fs::read_to_string(dir.join("manifest.toml"))
+                .with_context(|| format!("cannot read {}", dir.join("manifest.toml").display()))?;
+            let mut files = std::collections::BTreeMap::new();
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                if path.extension().is_some_and(|ext| ext == "toml") {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                    files.insert(name, std::fs::read_to_string(&path)?);
+                }
+            }
+            netra_core::catalogue::Catalogue::load(&manifest, |name| files.get(name).map(String::as_str))?
+        }
+    };
+    for item in catalogue.items() {
+        println!("{:<24} {:<3} {:<10} {}", item.code, item.level.severity_code(), format!("{:?}", item.confidence), item.title_id);
+    }
+    for warning in &warnings {
+        println!("peringatan: {warning}");
+    }
+    println!("Katalog versi {}: {} butir, {} peringatan.", catalogue.version(), catalogue.items().len(), warnings.len());
+    if warnings.is_empty() { Ok(()) } else { bail!("the catalogue has {} warnings", warnings.len()) }
+}
+
+fn deadline(args: DeadlineArgs) -> anyhow::Result<()> {
+    let clocks = netra_core::builtin::clocks();
+    let kind = ClockKind::ALL
+        .into_iter()
+        .find(|kind| kind.as_str() == args.clock)
+        .with_context(|| format!("unknown clock {:?}; see `netra deadline --help`", args.clock))?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let start = time::Date::parse(&args.from, &format)
+        .map_err(|e| anyhow::anyhow!("--from {:?} is not a date YYYY-MM-DD: {e}", args.from))?;
+    let region = RegionCode::parse(&args.region).map_err(|e| anyhow::anyhow!("--region: {}", e.message(netra_core::Locale::Id)))?;
+    let zone = netra_core::builtin::time_zones()
+        .for_region(&region)
+        .with_context(|| format!("no time zone known for province {}", region.province_code()))?;
+    let definition = clocks.get(kind);
+    let due = clocks.due(kind, start, netra_core::builtin::calendar())?;
+    println!("{}", definition.title_id);
+    println!(
+        "Mulai {start}, {} {}: batas akhir {due} pukul 23.59 {zone}.",
+        definition.days,
+        definition.counting.name(netra_core::Locale::Id)
+    );
+    for holiday in netra_core::builtin::calendar().holidays_between(start, due) {
+        println!("  libur: {} {}", holiday.date, holiday.name);
+    }
+    println!("Dasar hukum: {}", definition.legal_basis);
+    Ok(())
+}
