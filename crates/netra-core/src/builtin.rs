@@ -103,12 +103,35 @@ mod tests {
     fn the_catalogue_covers_every_item_of_the_legal_reference() {
         let catalogue = catalogue();
         let expected = [
-            "PP-CAMPAIGN-JOIN", "PP-CAMPAIGN-ATTR", "PP-MOBILISE", "PP-STATE-FACILITY", "PP-DECISION",
-            "PP-PARTISAN-ACTIVITY", "PP-KTP-LETTER", "KE-BANNER", "KE-SOC-CAMPAIGN", "KE-DECL-ATTEND",
-            "KE-SOC-ENGAGE", "KE-SOC-PHOTO", "KE-EVENT-JOIN", "KE-SPOUSE", "D-BANNER", "D-SOC-CAMPAIGN",
-            "D-PARTY-APPROACH", "D-DECL-ATTEND", "D-PARTY-MEMBER", "D-SOC-ENGAGE", "D-SOC-PHOTO",
-            "D-PARTISAN-EVENT", "D-TEAM-PRE", "D-TEAM-POST", "D-KTP-SUPPORT", "D-DECISION-BIAS", "D-OTHER",
-            "CR-DECISION", "CR-INVOLVE",
+            "PP-CAMPAIGN-JOIN",
+            "PP-CAMPAIGN-ATTR",
+            "PP-MOBILISE",
+            "PP-STATE-FACILITY",
+            "PP-DECISION",
+            "PP-PARTISAN-ACTIVITY",
+            "PP-KTP-LETTER",
+            "KE-BANNER",
+            "KE-SOC-CAMPAIGN",
+            "KE-DECL-ATTEND",
+            "KE-SOC-ENGAGE",
+            "KE-SOC-PHOTO",
+            "KE-EVENT-JOIN",
+            "KE-SPOUSE",
+            "D-BANNER",
+            "D-SOC-CAMPAIGN",
+            "D-PARTY-APPROACH",
+            "D-DECL-ATTEND",
+            "D-PARTY-MEMBER",
+            "D-SOC-ENGAGE",
+            "D-SOC-PHOTO",
+            "D-PARTISAN-EVENT",
+            "D-TEAM-PRE",
+            "D-TEAM-POST",
+            "D-KTP-SUPPORT",
+            "D-DECISION-BIAS",
+            "D-OTHER",
+            "CR-DECISION",
+            "CR-INVOLVE",
         ];
         for code in expected {
             assert!(catalogue.get(code).is_some(), "missing {code}");
@@ -120,9 +143,13 @@ mod tests {
         assert_eq!(catalogue.get("D-PARTY-MEMBER").unwrap().level, SanctionLevel::Ptdh);
         assert_eq!(catalogue.get("PP-CAMPAIGN-ATTR").unwrap().level, SanctionLevel::Sedang);
         assert_eq!(catalogue.get("PP-MOBILISE").unwrap().level, SanctionLevel::Berat);
-        assert!(catalogue.items().iter().filter(|i| i.code.starts_with("KE-")).all(|i| {
-            i.category == SanctionCategory::KodeEtik && i.phase == ItemPhase::PraPenetapan
-        }));
+        assert!(
+            catalogue
+                .items()
+                .iter()
+                .filter(|i| i.code.starts_with("KE-"))
+                .all(|i| { i.category == SanctionCategory::KodeEtik && i.phase == ItemPhase::PraPenetapan })
+        );
     }
 
     #[test]

@@ -82,19 +82,29 @@ impl ActLabel {
     /// A short description for people.
     pub fn describe(self, locale: Locale) -> &'static str {
         match self {
-            ActLabel::CampaignAttend => locale.pick("Menghadiri kampanye/deklarasi", "Attending a campaign or declaration"),
-            ActLabel::CampaignAttribute => locale.pick("Atribut partai/calon atau seragam dinas", "Party/candidate attributes or official uniform"),
+            ActLabel::CampaignAttend => {
+                locale.pick("Menghadiri kampanye/deklarasi", "Attending a campaign or declaration")
+            }
+            ActLabel::CampaignAttribute => {
+                locale.pick("Atribut partai/calon atau seragam dinas", "Party/candidate attributes or official uniform")
+            }
             ActLabel::MobiliseStaff => locale.pick("Mengerahkan bawahan/pegawai", "Mobilising staff"),
             ActLabel::StateFacility => locale.pick("Fasilitas negara", "State facilities"),
             ActLabel::PartisanDecision => locale.pick("Keputusan/tindakan berpihak", "Partisan official decision"),
-            ActLabel::PartisanActivityGift => locale.pick("Kegiatan berpihak/pemberian barang", "Partisan activity or gifts"),
+            ActLabel::PartisanActivityGift => {
+                locale.pick("Kegiatan berpihak/pemberian barang", "Partisan activity or gifts")
+            }
             ActLabel::SupportLetterKtp => locale.pick("Surat dukungan/fotokopi KTP", "Support letter or ID copies"),
             ActLabel::SocmedPost => locale.pick("Unggahan media sosial", "Social-media post"),
-            ActLabel::SocmedLikeShareComment => locale.pick("Like/share/komentar media sosial", "Social-media like, share or comment"),
+            ActLabel::SocmedLikeShareComment => {
+                locale.pick("Like/share/komentar media sosial", "Social-media like, share or comment")
+            }
             ActLabel::PhotoHandSign => locale.pick("Foto/pose simbol jari", "Photo or hand sign"),
             ActLabel::BannerApk => locale.pick("Spanduk/baliho/APK", "Banners and campaign props"),
             ActLabel::CampaignTeam => locale.pick("Tim kampanye/pemenangan", "Campaign team"),
-            ActLabel::CandidacyNoResign => locale.pick("Mencalonkan diri tanpa mundur/cuti", "Running without resigning or leave"),
+            ActLabel::CandidacyNoResign => {
+                locale.pick("Mencalonkan diri tanpa mundur/cuti", "Running without resigning or leave")
+            }
             ActLabel::PartyMembership => locale.pick("Anggota/pengurus partai", "Party membership"),
             ActLabel::OtherViolation => locale.pick("Pelanggaran lain", "Other violation"),
         }
@@ -183,7 +193,11 @@ impl SanctionLevel {
             SanctionCategory::KodeEtik => self == SanctionLevel::Moral,
             SanctionCategory::Disiplin => matches!(
                 self,
-                SanctionLevel::Ringan | SanctionLevel::Sedang | SanctionLevel::Berat | SanctionLevel::Ptdh | SanctionLevel::PerAturan
+                SanctionLevel::Ringan
+                    | SanctionLevel::Sedang
+                    | SanctionLevel::Berat
+                    | SanctionLevel::Ptdh
+                    | SanctionLevel::PerAturan
             ),
             SanctionCategory::Pidana => self == SanctionLevel::Pidana,
         }
@@ -245,7 +259,9 @@ impl Indicator {
     pub fn name(self, locale: Locale) -> &'static str {
         match self {
             Indicator::Karier => locale.pick("Karier", "Career"),
-            Indicator::HubunganParpol => locale.pick("Hubungan dengan partai politik", "Relations with political parties"),
+            Indicator::HubunganParpol => {
+                locale.pick("Hubungan dengan partai politik", "Relations with political parties")
+            }
             Indicator::KegiatanKampanye => locale.pick("Kegiatan kampanye", "Campaign activities"),
             Indicator::PelayananPublik => locale.pick("Pelayanan publik", "Public service"),
         }
@@ -385,14 +401,23 @@ impl Catalogue {
                     Some(p) if p.parent.is_some() || p.category != item.category => {
                         return Err(CatalogueError {
                             file: "catalogue".into(),
-                            reason: format!("item {} has parent {parent}, which is itself a sub-item or of another category", item.code),
+                            reason: format!(
+                                "item {} has parent {parent}, which is itself a sub-item or of another category",
+                                item.code
+                            ),
                         });
                     }
                     Some(_) => {}
                 }
             }
         }
-        let catalogue = Catalogue { version: manifest.version, title_id: manifest.title_id, title_en: manifest.title_en, items, by_code };
+        let catalogue = Catalogue {
+            version: manifest.version,
+            title_id: manifest.title_id,
+            title_en: manifest.title_en,
+            items,
+            by_code,
+        };
         let warnings = catalogue.warnings();
         Ok((catalogue, warnings))
     }
@@ -459,8 +484,13 @@ impl Catalogue {
             .filter(|item| {
                 let haystack = format!(
                     "{} {} {} {} {} {} {}",
-                    item.code, item.title_id, item.title_en, item.text_id, item.text_en,
-                    item.legal_basis.join(" "), item.sanction_id
+                    item.code,
+                    item.title_id,
+                    item.title_en,
+                    item.text_id,
+                    item.text_en,
+                    item.legal_basis.join(" "),
+                    item.sanction_id
                 )
                 .to_lowercase();
                 words.iter().all(|word| haystack.contains(word.as_str()))

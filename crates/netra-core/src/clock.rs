@@ -179,7 +179,12 @@ impl Deadline {
     }
 
     /// Time left at `now`, counted in the clock's own days (working days for a working-day clock).
-    pub fn time_left(&self, now: OffsetDateTime, counting: Counting, calendar: &Calendar) -> Result<TimeLeft, CalendarError> {
+    pub fn time_left(
+        &self,
+        now: OffsetDateTime,
+        counting: Counting,
+        calendar: &Calendar,
+    ) -> Result<TimeLeft, CalendarError> {
         let today = self.zone.local_date(now);
         if today <= self.due_on {
             Ok(TimeLeft::Remaining { days: calendar.days_between(today, self.due_on, counting)? })
@@ -261,7 +266,12 @@ mod tests {
     #[test]
     fn every_clock_is_defined_once() {
         let text = include_str!("../../../data/clocks.toml");
-        let doubled = format!("{text}\n[[clock]]\nid = \"kajian\"\ntitle_id = \"x\"\ntitle_en = \"x\"\ndays = 1\ncounting = \"calendar\"\nstarts_at = \"x\"\nlegal_basis = \"x\"\nconfidence = \"C\"\n");
-        assert_eq!(ClockTable::from_toml(&doubled).unwrap_err().to_string(), "clock table: clock kajian is defined twice");
+        let doubled = format!(
+            "{text}\n[[clock]]\nid = \"kajian\"\ntitle_id = \"x\"\ntitle_en = \"x\"\ndays = 1\ncounting = \"calendar\"\nstarts_at = \"x\"\nlegal_basis = \"x\"\nconfidence = \"C\"\n"
+        );
+        assert_eq!(
+            ClockTable::from_toml(&doubled).unwrap_err().to_string(),
+            "clock table: clock kajian is defined twice"
+        );
     }
 }

@@ -55,15 +55,28 @@ impl RegionLevel {
 pub enum RegionCodeError {
     Empty,
     /// More than four dotted segments.
-    TooManySegments { found: usize },
+    TooManySegments {
+        found: usize,
+    },
     /// A segment has the wrong number of digits (1-based segment number).
-    SegmentLength { segment: usize, found: usize, expected: usize },
+    SegmentLength {
+        segment: usize,
+        found: usize,
+        expected: usize,
+    },
     /// A segment contains something other than digits.
-    NotADigit { segment: usize, found: char },
+    NotADigit {
+        segment: usize,
+        found: char,
+    },
     /// A segment is all zeros.
-    Zero { segment: usize },
+    Zero {
+        segment: usize,
+    },
     /// An undotted code whose length matches no level (BPS codes have 7-digit districts, for example).
-    UndottedLength { found: usize },
+    UndottedLength {
+        found: usize,
+    },
 }
 
 fn segment_name(segment: usize, locale: Locale) -> &'static str {
@@ -86,14 +99,12 @@ impl Localized for RegionCodeError {
             (RegionCodeError::TooManySegments { found }, Locale::En) => {
                 format!("A region code has at most 4 segments (e.g. 32.04.01.2001); found {found}.")
             }
-            (RegionCodeError::SegmentLength { segment, found, expected }, Locale::Id) => format!(
-                "Kode wilayah: {} harus {expected} digit; ditemukan {found}.",
-                segment_name(*segment, locale)
-            ),
-            (RegionCodeError::SegmentLength { segment, found, expected }, Locale::En) => format!(
-                "Region code: {} must have {expected} digits; found {found}.",
-                segment_name(*segment, locale)
-            ),
+            (RegionCodeError::SegmentLength { segment, found, expected }, Locale::Id) => {
+                format!("Kode wilayah: {} harus {expected} digit; ditemukan {found}.", segment_name(*segment, locale))
+            }
+            (RegionCodeError::SegmentLength { segment, found, expected }, Locale::En) => {
+                format!("Region code: {} must have {expected} digits; found {found}.", segment_name(*segment, locale))
+            }
             (RegionCodeError::NotADigit { segment, found }, Locale::Id) => {
                 format!("Kode wilayah: {} berisi '{found}', bukan angka.", segment_name(*segment, locale))
             }
@@ -342,9 +353,8 @@ impl RegionSet {
         let expected_columns = if level == RegionLevel::Province { 2 } else { 3 };
         for record in reader.records() {
             let error = |line: u64, reason: String| RegionTableError { file: file.into(), line, reason };
-            let record = record.map_err(|e| {
-                error(e.position().map_or(0, |p| p.line()), format!("unreadable CSV: {e}"))
-            })?;
+            let record =
+                record.map_err(|e| error(e.position().map_or(0, |p| p.line()), format!("unreadable CSV: {e}")))?;
             let line = record.position().map_or(0, |p| p.line());
             if record.len() != expected_columns {
                 return Err(error(line, format!("expected {expected_columns} columns, found {}", record.len())));
@@ -446,9 +456,17 @@ mod tests {
     #[test]
     fn region_tables_reject_orphans_and_duplicates() {
         let provinces = "code,name\n32,Jawa Barat\n";
-        let orphan = RegionSet::from_csv(provinces, "code,province_code,name\n33.01,33,Cilacap\n", "code,regency_code,name\n");
-        assert_eq!(orphan.unwrap_err().to_string(), "regencies.csv line 2: parent 33 of 33.01 is not in the parent table");
-        let twice = RegionSet::from_csv("code,name\n32,Jawa Barat\n32,Jabar\n", "code,province_code,name\n", "code,regency_code,name\n");
+        let orphan =
+            RegionSet::from_csv(provinces, "code,province_code,name\n33.01,33,Cilacap\n", "code,regency_code,name\n");
+        assert_eq!(
+            orphan.unwrap_err().to_string(),
+            "regencies.csv line 2: parent 33 of 33.01 is not in the parent table"
+        );
+        let twice = RegionSet::from_csv(
+            "code,name\n32,Jawa Barat\n32,Jabar\n",
+            "code,province_code,name\n",
+            "code,regency_code,name\n",
+        );
         assert_eq!(twice.unwrap_err().to_string(), "provinces.csv line 3: code 32 appears twice");
     }
 }

@@ -225,7 +225,17 @@ impl CaseState {
     /// A terminal state has no way out and no clock running.
     pub fn is_terminal(self) -> bool {
         use CaseState::*;
-        matches!(self, NotRegistered | NotViolation | AdminToKpu | CriminalDecided | NotProven | Cancelled | AsnLeftService | Closed)
+        matches!(
+            self,
+            NotRegistered
+                | NotViolation
+                | AdminToKpu
+                | CriminalDecided
+                | NotProven
+                | Cancelled
+                | AsnLeftService
+                | Closed
+        )
     }
 
     /// Who must act next.
@@ -235,7 +245,8 @@ impl CaseState {
             EventKnown | LaporanReceived | TemuanRecorded | KajianAwal | Registered | Kajian => Holder::Bawaslu,
             GakkumduInvestigation | GakkumduProsecution | GakkumduTrial | GakkumduAppeal => Holder::Gakkumdu,
             ForwardedToBkn | BknReview | NotFollowedUp | DataBlocked => Holder::Bkn,
-            RecommendationSent | PpkProcess | Summoned | Examined | SanctionIssued | SanctionDelivered | SanctionEffective => Holder::Ppk,
+            RecommendationSent | PpkProcess | Summoned | Examined | SanctionIssued | SanctionDelivered
+            | SanctionEffective => Holder::Ppk,
             UpayaAdministratif | Ptun => Holder::AppealBody,
             _ => Holder::None,
         }
@@ -444,47 +455,195 @@ pub struct Rule {
 use CaseState as S;
 
 const RULES: &[Rule] = &[
-    Rule { action: ActionKind::ReceiveReport, from: &[S::EventKnown], performers: Performers::BawasluOrPublic, requires: &[] },
+    Rule {
+        action: ActionKind::ReceiveReport,
+        from: &[S::EventKnown],
+        performers: Performers::BawasluOrPublic,
+        requires: &[],
+    },
     Rule { action: ActionKind::RecordFinding, from: &[S::EventKnown], performers: Performers::Bawaslu, requires: &[] },
-    Rule { action: ActionKind::BeginPreliminaryCheck, from: &[S::LaporanReceived, S::TemuanRecorded], performers: Performers::Bawaslu, requires: &[] },
-    Rule { action: ActionKind::Register, from: &[S::KajianAwal], performers: Performers::Bawaslu, requires: &["number"] },
-    Rule { action: ActionKind::RejectFormal, from: &[S::KajianAwal], performers: Performers::Bawaslu, requires: &["reason"] },
+    Rule {
+        action: ActionKind::BeginPreliminaryCheck,
+        from: &[S::LaporanReceived, S::TemuanRecorded],
+        performers: Performers::Bawaslu,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::Register,
+        from: &[S::KajianAwal],
+        performers: Performers::Bawaslu,
+        requires: &["number"],
+    },
+    Rule {
+        action: ActionKind::RejectFormal,
+        from: &[S::KajianAwal],
+        performers: Performers::Bawaslu,
+        requires: &["reason"],
+    },
     Rule { action: ActionKind::BeginKajian, from: &[S::Registered], performers: Performers::Bawaslu, requires: &[] },
-    Rule { action: ActionKind::ExtendKajian, from: &[S::Kajian], performers: Performers::Bawaslu, requires: &["reason"] },
-    Rule { action: ActionKind::DecideNotViolation, from: &[S::Kajian], performers: Performers::Bawaslu, requires: &["reason"] },
+    Rule {
+        action: ActionKind::ExtendKajian,
+        from: &[S::Kajian],
+        performers: Performers::Bawaslu,
+        requires: &["reason"],
+    },
+    Rule {
+        action: ActionKind::DecideNotViolation,
+        from: &[S::Kajian],
+        performers: Performers::Bawaslu,
+        requires: &["reason"],
+    },
     Rule { action: ActionKind::ReferToKpu, from: &[S::Kajian], performers: Performers::Bawaslu, requires: &["reason"] },
-    Rule { action: ActionKind::ReferToGakkumdu, from: &[S::Kajian], performers: Performers::Bawaslu, requires: &["reason"] },
-    Rule { action: ActionKind::ForwardToBkn, from: &[S::Kajian], performers: Performers::Bawaslu, requires: &["letter_number", "items"] },
+    Rule {
+        action: ActionKind::ReferToGakkumdu,
+        from: &[S::Kajian],
+        performers: Performers::Bawaslu,
+        requires: &["reason"],
+    },
+    Rule {
+        action: ActionKind::ForwardToBkn,
+        from: &[S::Kajian],
+        performers: Performers::Bawaslu,
+        requires: &["letter_number", "items"],
+    },
     Rule { action: ActionKind::BknReceive, from: &[S::ForwardedToBkn], performers: Performers::Bkn, requires: &[] },
     Rule { action: ActionKind::BknReturn, from: &[S::BknReview], performers: Performers::Bkn, requires: &["reason"] },
-    Rule { action: ActionKind::BknConclude, from: &[S::BknReview], performers: Performers::Bkn, requires: &["conclusion", "reason"] },
-    Rule { action: ActionKind::Recommend, from: &[S::BknReview], performers: Performers::Bkn, requires: &["letter_number", "level"] },
+    Rule {
+        action: ActionKind::BknConclude,
+        from: &[S::BknReview],
+        performers: Performers::Bkn,
+        requires: &["conclusion", "reason"],
+    },
+    Rule {
+        action: ActionKind::Recommend,
+        from: &[S::BknReview],
+        performers: Performers::Bkn,
+        requires: &["letter_number", "level"],
+    },
     Rule { action: ActionKind::PpkReceive, from: &[S::RecommendationSent], performers: Performers::Ppk, requires: &[] },
-    Rule { action: ActionKind::PpkReturn, from: &[S::RecommendationSent], performers: Performers::Ppk, requires: &["reason"] },
-    Rule { action: ActionKind::Summon, from: &[S::PpkProcess, S::Summoned, S::NotFollowedUp, S::DataBlocked], performers: Performers::Ppk, requires: &[] },
-    Rule { action: ActionKind::RecordExamination, from: &[S::Summoned], performers: Performers::PpkOrInspektorat, requires: &["attended"] },
+    Rule {
+        action: ActionKind::PpkReturn,
+        from: &[S::RecommendationSent],
+        performers: Performers::Ppk,
+        requires: &["reason"],
+    },
+    Rule {
+        action: ActionKind::Summon,
+        from: &[S::PpkProcess, S::Summoned, S::NotFollowedUp, S::DataBlocked],
+        performers: Performers::Ppk,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::RecordExamination,
+        from: &[S::Summoned],
+        performers: Performers::PpkOrInspektorat,
+        requires: &["attended"],
+    },
     Rule { action: ActionKind::ClearAsn, from: &[S::Examined], performers: Performers::Ppk, requires: &["reason"] },
-    Rule { action: ActionKind::IssueSanction, from: &[S::Examined], performers: Performers::Ppk, requires: &["decree_number", "level"] },
-    Rule { action: ActionKind::DeliverDecision, from: &[S::SanctionIssued], performers: Performers::Ppk, requires: &[] },
-    Rule { action: ActionKind::TakeEffect, from: &[S::SanctionDelivered], performers: Performers::PpkOrSystem, requires: &[] },
-    Rule { action: ActionKind::FileAppeal, from: &[S::SanctionDelivered, S::SanctionEffective], performers: Performers::PpkOrBkn, requires: &["kind"] },
-    Rule { action: ActionKind::DecideAppeal, from: &[S::UpayaAdministratif], performers: Performers::PpkOrBkn, requires: &["outcome"] },
-    Rule { action: ActionKind::FileLawsuit, from: &[S::SanctionEffective], performers: Performers::PpkOrBkn, requires: &[] },
-    Rule { action: ActionKind::CourtDecision, from: &[S::Ptun], performers: Performers::PpkOrBkn, requires: &["sanction_stands"] },
-    Rule { action: ActionKind::FlagNonCompliance, from: &[S::PpkProcess], performers: Performers::BknOrSystem, requires: &[] },
-    Rule { action: ActionKind::BlockData, from: &[S::NotFollowedUp], performers: Performers::Bkn, requires: &["reference"] },
+    Rule {
+        action: ActionKind::IssueSanction,
+        from: &[S::Examined],
+        performers: Performers::Ppk,
+        requires: &["decree_number", "level"],
+    },
+    Rule {
+        action: ActionKind::DeliverDecision,
+        from: &[S::SanctionIssued],
+        performers: Performers::Ppk,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::TakeEffect,
+        from: &[S::SanctionDelivered],
+        performers: Performers::PpkOrSystem,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::FileAppeal,
+        from: &[S::SanctionDelivered, S::SanctionEffective],
+        performers: Performers::PpkOrBkn,
+        requires: &["kind"],
+    },
+    Rule {
+        action: ActionKind::DecideAppeal,
+        from: &[S::UpayaAdministratif],
+        performers: Performers::PpkOrBkn,
+        requires: &["outcome"],
+    },
+    Rule {
+        action: ActionKind::FileLawsuit,
+        from: &[S::SanctionEffective],
+        performers: Performers::PpkOrBkn,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::CourtDecision,
+        from: &[S::Ptun],
+        performers: Performers::PpkOrBkn,
+        requires: &["sanction_stands"],
+    },
+    Rule {
+        action: ActionKind::FlagNonCompliance,
+        from: &[S::PpkProcess],
+        performers: Performers::BknOrSystem,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::BlockData,
+        from: &[S::NotFollowedUp],
+        performers: Performers::Bkn,
+        requires: &["reference"],
+    },
     Rule {
         action: ActionKind::UnblockData,
-        from: &[S::Summoned, S::Examined, S::SanctionIssued, S::SanctionDelivered, S::SanctionEffective, S::UpayaAdministratif, S::Ptun],
+        from: &[
+            S::Summoned,
+            S::Examined,
+            S::SanctionIssued,
+            S::SanctionDelivered,
+            S::SanctionEffective,
+            S::UpayaAdministratif,
+            S::Ptun,
+        ],
         performers: Performers::Bkn,
         requires: &[],
     },
-    Rule { action: ActionKind::Close, from: &[S::SanctionEffective], performers: Performers::PpkOrBkn, requires: &["reason"] },
-    Rule { action: ActionKind::HandToProsecutor, from: &[S::GakkumduInvestigation], performers: Performers::Bawaslu, requires: &[] },
-    Rule { action: ActionKind::FileAtCourt, from: &[S::GakkumduProsecution], performers: Performers::Bawaslu, requires: &[] },
-    Rule { action: ActionKind::RecordVerdict, from: &[S::GakkumduTrial], performers: Performers::Bawaslu, requires: &["appealed"] },
-    Rule { action: ActionKind::RecordAppealVerdict, from: &[S::GakkumduAppeal], performers: Performers::Bawaslu, requires: &[] },
-    Rule { action: ActionKind::StopInvestigation, from: &[S::GakkumduInvestigation, S::GakkumduProsecution], performers: Performers::Bawaslu, requires: &["reason"] },
+    Rule {
+        action: ActionKind::Close,
+        from: &[S::SanctionEffective],
+        performers: Performers::PpkOrBkn,
+        requires: &["reason"],
+    },
+    Rule {
+        action: ActionKind::HandToProsecutor,
+        from: &[S::GakkumduInvestigation],
+        performers: Performers::Bawaslu,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::FileAtCourt,
+        from: &[S::GakkumduProsecution],
+        performers: Performers::Bawaslu,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::RecordVerdict,
+        from: &[S::GakkumduTrial],
+        performers: Performers::Bawaslu,
+        requires: &["appealed"],
+    },
+    Rule {
+        action: ActionKind::RecordAppealVerdict,
+        from: &[S::GakkumduAppeal],
+        performers: Performers::Bawaslu,
+        requires: &[],
+    },
+    Rule {
+        action: ActionKind::StopInvestigation,
+        from: &[S::GakkumduInvestigation, S::GakkumduProsecution],
+        performers: Performers::Bawaslu,
+        requires: &["reason"],
+    },
 ];
 
 /// The transition table.
@@ -498,7 +657,11 @@ fn rule(kind: ActionKind) -> &'static Rule {
 
 /// The actions `actor` may take on a case in `state` (before checking the action's data).
 pub fn allowed_actions(state: CaseState, actor: Actor) -> Vec<ActionKind> {
-    RULES.iter().filter(|rule| rule.from.contains(&state) && rule.performers.allows(actor)).map(|rule| rule.action).collect()
+    RULES
+        .iter()
+        .filter(|rule| rule.from.contains(&state) && rule.performers.allows(actor))
+        .map(|rule| rule.action)
+        .collect()
 }
 
 impl Action {
@@ -728,7 +891,9 @@ impl Localized for WorkflowError {
                 Locale::Id => format!("Laporan melewati batas 7 hari (paling lambat {due}); tidak dapat diregistrasi."),
                 Locale::En => format!("The report is past the 7-day limit (last day {due}); it cannot be registered."),
             },
-            AlreadyExtended => locale.pick("Kajian sudah pernah diperpanjang.", "The study has already been extended.").into(),
+            AlreadyExtended => {
+                locale.pick("Kajian sudah pernah diperpanjang.", "The study has already been extended.").into()
+            }
             SecondSummonsRequired => locale
                 .pick(
                     "Pegawai tidak hadir: lakukan pemanggilan kedua sebelum memutus berdasarkan bukti.",
@@ -748,9 +913,14 @@ impl Localized for WorkflowError {
                 Locale::En => format!("Level \"{}\" cannot be used in this decision.", level.name(locale)),
             },
             StillBlocked => locale
-                .pick("Data kepegawaian masih diblokir; buka blokir terlebih dahulu.", "Personnel data is still blocked; unblock it first.")
+                .pick(
+                    "Data kepegawaian masih diblokir; buka blokir terlebih dahulu.",
+                    "Personnel data is still blocked; unblock it first.",
+                )
                 .into(),
-            NotBlocked => locale.pick("Data kepegawaian tidak sedang diblokir.", "Personnel data is not blocked.").into(),
+            NotBlocked => {
+                locale.pick("Data kepegawaian tidak sedang diblokir.", "Personnel data is not blocked.").into()
+            }
             LawsuitNotPossible => locale
                 .pick(
                     "Gugatan PTUN hanya setelah upaya administratif diputus, dan hanya sekali.",
@@ -800,7 +970,13 @@ impl CaseSnapshot {
     }
 
     /// Applies `action` by `actor` on `today`, or says why not.
-    pub fn transition(&self, action: &Action, actor: Actor, today: Date, rules: WorkflowRules<'_>) -> Result<Transition, WorkflowError> {
+    pub fn transition(
+        &self,
+        action: &Action,
+        actor: Actor,
+        today: Date,
+        rules: WorkflowRules<'_>,
+    ) -> Result<Transition, WorkflowError> {
         let kind = action.kind();
         let rule = rule(kind);
         if !rule.from.contains(&self.state) {
@@ -1070,7 +1246,9 @@ mod tests {
     }
 
     fn step(case: &mut CaseSnapshot, action: Action, actor: Actor) -> Transition {
-        let transition = case.transition(&action, actor, TODAY, WorkflowRules::builtin()).unwrap_or_else(|e| panic!("{action:?}: {e}"));
+        let transition = case
+            .transition(&action, actor, TODAY, WorkflowRules::builtin())
+            .unwrap_or_else(|e| panic!("{action:?}: {e}"));
         *case = transition.next.clone();
         transition
     }
@@ -1090,26 +1268,58 @@ mod tests {
         assert_eq!(case.timely, Some(true));
         assert!(case.clocks.is_empty());
         step(&mut case, Action::BeginPreliminaryCheck { on: date!(2024 - 11 - 28) }, bawaslu());
-        let t = step(&mut case, Action::Register { on: date!(2024 - 11 - 29), number: "001/Reg/LP/PB/Kab/13.04/XI/2024".into() }, bawaslu());
+        let t = step(
+            &mut case,
+            Action::Register { on: date!(2024 - 11 - 29), number: "001/Reg/LP/PB/Kab/13.04/XI/2024".into() },
+            bawaslu(),
+        );
         assert_eq!(t.started[0].due_on, date!(2024 - 12 - 02));
         step(&mut case, Action::BeginKajian { on: date!(2024 - 11 - 29) }, bawaslu());
-        let t = step(&mut case, Action::ExtendKajian { on: date!(2024 - 12 - 02), reason: "klarifikasi saksi".into() }, bawaslu());
+        let t = step(
+            &mut case,
+            Action::ExtendKajian { on: date!(2024 - 12 - 02), reason: "klarifikasi saksi".into() },
+            bawaslu(),
+        );
         assert_eq!(t.stopped, [ClockKind::Kajian]);
         assert_eq!(due(&case, ClockKind::KajianExtension), date!(2024 - 12 - 04));
         step(
             &mut case,
-            Action::ForwardToBkn { on: date!(2024 - 12 - 04), letter_number: "123/PP.01/K.JB-04/12/2024".into(), items: vec!["D-SOC-ENGAGE-POST".into()] },
+            Action::ForwardToBkn {
+                on: date!(2024 - 12 - 04),
+                letter_number: "123/PP.01/K.JB-04/12/2024".into(),
+                items: vec!["D-SOC-ENGAGE-POST".into()],
+            },
             bawaslu(),
         );
         assert!(case.clocks.is_empty());
         step(&mut case, Action::BknReceive { on: date!(2024 - 12 - 05) }, bkn());
-        step(&mut case, Action::Recommend { on: date!(2024 - 12 - 06), letter_number: "9953/B-AK.02.02/SD/F/2024".into(), level: SanctionLevel::Berat }, bkn());
+        step(
+            &mut case,
+            Action::Recommend {
+                on: date!(2024 - 12 - 06),
+                letter_number: "9953/B-AK.02.02/SD/F/2024".into(),
+                level: SanctionLevel::Berat,
+            },
+            bkn(),
+        );
         step(&mut case, Action::PpkReceive { on: date!(2024 - 12 - 09) }, ppk());
         assert_eq!(due(&case, ClockKind::PpkFollowUp), date!(2024 - 12 - 19));
         step(&mut case, Action::Summon { on: date!(2024 - 12 - 20) }, ppk());
         assert_eq!(due(&case, ClockKind::Summons), date!(2025 - 01 - 03), "Natal, cuti bersama and 1 Jan skipped");
-        step(&mut case, Action::RecordExamination { on: date!(2025 - 01 - 02), attended: true }, Actor::Staff(Role::Inspektorat));
-        step(&mut case, Action::IssueSanction { on: date!(2025 - 01 - 06), decree_number: "800/12/BKPSDM".into(), level: SanctionLevel::Berat }, ppk());
+        step(
+            &mut case,
+            Action::RecordExamination { on: date!(2025 - 01 - 02), attended: true },
+            Actor::Staff(Role::Inspektorat),
+        );
+        step(
+            &mut case,
+            Action::IssueSanction {
+                on: date!(2025 - 01 - 06),
+                decree_number: "800/12/BKPSDM".into(),
+                level: SanctionLevel::Berat,
+            },
+            ppk(),
+        );
         assert_eq!(due(&case, ClockKind::DecisionDelivery), date!(2025 - 01 - 20));
         step(&mut case, Action::DeliverDecision { on: date!(2025 - 01 - 08) }, ppk());
         assert_eq!(due(&case, ClockKind::SanctionEffect), date!(2025 - 01 - 23));
@@ -1120,7 +1330,12 @@ mod tests {
         assert_eq!(early.unwrap_err(), WorkflowError::NotYetDue { due: date!(2025 - 01 - 23) });
         step(&mut case, Action::TakeEffect { on: date!(2025 - 01 - 23) }, Actor::System);
         assert_eq!(case.state, CaseState::SanctionEffective);
-        let early_close = case.transition(&Action::Close { on: date!(2025 - 01 - 31), reason: "selesai".into() }, ppk(), TODAY, rules);
+        let early_close = case.transition(
+            &Action::Close { on: date!(2025 - 01 - 31), reason: "selesai".into() },
+            ppk(),
+            TODAY,
+            rules,
+        );
         assert_eq!(early_close.unwrap_err(), WorkflowError::NotYetDue { due: date!(2025 - 01 - 31) });
         let t = step(&mut case, Action::Close { on: date!(2025 - 02 - 03), reason: "selesai".into() }, ppk());
         assert_eq!(t.stopped, [ClockKind::Banding]);
@@ -1134,9 +1349,18 @@ mod tests {
         step(&mut case, Action::ReceiveReport { on: date!(2024 - 11 - 09) }, Actor::Public);
         assert_eq!(case.timely, Some(false));
         step(&mut case, Action::BeginPreliminaryCheck { on: date!(2024 - 11 - 09) }, bawaslu());
-        let refused = case.transition(&Action::Register { on: date!(2024 - 11 - 10), number: "1".into() }, bawaslu(), TODAY, rules);
+        let refused = case.transition(
+            &Action::Register { on: date!(2024 - 11 - 10), number: "1".into() },
+            bawaslu(),
+            TODAY,
+            rules,
+        );
         assert_eq!(refused.unwrap_err(), WorkflowError::Late { due: date!(2024 - 11 - 08) });
-        step(&mut case, Action::RejectFormal { on: date!(2024 - 11 - 10), reason: "melewati 7 hari".into() }, bawaslu());
+        step(
+            &mut case,
+            Action::RejectFormal { on: date!(2024 - 11 - 10), reason: "melewati 7 hari".into() },
+            bawaslu(),
+        );
         assert!(case.state.is_terminal());
     }
 
@@ -1150,11 +1374,21 @@ mod tests {
         assert!(matches!(wrong_state.unwrap_err(), WorkflowError::NotAllowedInState { .. }));
         let before = case.transition(&Action::RecordFinding { on: date!(2024 - 09 - 30) }, bawaslu(), TODAY, rules);
         assert!(matches!(before.unwrap_err(), WorkflowError::BeforePreviousEvent { .. }));
-        let future = case.transition(&Action::RecordFinding { on: date!(2024 - 10 - 05) }, bawaslu(), date!(2024 - 10 - 03), rules);
+        let future = case.transition(
+            &Action::RecordFinding { on: date!(2024 - 10 - 05) },
+            bawaslu(),
+            date!(2024 - 10 - 03),
+            rules,
+        );
         assert!(matches!(future.unwrap_err(), WorkflowError::InTheFuture { .. }));
         step(&mut case, Action::RecordFinding { on: date!(2024 - 10 - 02) }, bawaslu());
         step(&mut case, Action::BeginPreliminaryCheck { on: date!(2024 - 10 - 02) }, bawaslu());
-        let blank = case.transition(&Action::Register { on: date!(2024 - 10 - 02), number: "  ".into() }, bawaslu(), TODAY, rules);
+        let blank = case.transition(
+            &Action::Register { on: date!(2024 - 10 - 02), number: "  ".into() },
+            bawaslu(),
+            TODAY,
+            rules,
+        );
         assert_eq!(blank.unwrap_err(), WorkflowError::MissingField { field: "number" });
         assert_eq!(allowed_actions(CaseState::KajianAwal, bawaslu()), [ActionKind::Register, ActionKind::RejectFormal]);
         assert!(allowed_actions(CaseState::KajianAwal, ppk()).is_empty());
@@ -1163,15 +1397,25 @@ mod tests {
     #[test]
     fn an_absent_employee_needs_a_second_summons_and_a_silent_ppk_is_flagged() {
         let rules = WorkflowRules::builtin();
-        let mut case = CaseSnapshot { state: CaseState::RecommendationSent, clocks: vec![], ..CaseSnapshot::new(date!(2024 - 12 - 02), rules).unwrap() };
+        let mut case = CaseSnapshot {
+            state: CaseState::RecommendationSent,
+            clocks: vec![],
+            ..CaseSnapshot::new(date!(2024 - 12 - 02), rules).unwrap()
+        };
         step(&mut case, Action::PpkReceive { on: date!(2024 - 12 - 02) }, ppk());
-        let early = case.transition(&Action::FlagNonCompliance { on: date!(2024 - 12 - 12) }, Actor::System, TODAY, rules);
+        let early =
+            case.transition(&Action::FlagNonCompliance { on: date!(2024 - 12 - 12) }, Actor::System, TODAY, rules);
         assert_eq!(early.unwrap_err(), WorkflowError::NotYetDue { due: date!(2024 - 12 - 12) });
         step(&mut case, Action::FlagNonCompliance { on: date!(2024 - 12 - 13) }, Actor::System);
         step(&mut case, Action::BlockData { on: date!(2024 - 12 - 16), reference: "blokir SIASN".into() }, bkn());
         assert!(case.data_blocked);
         step(&mut case, Action::Summon { on: date!(2024 - 12 - 17) }, ppk());
-        let absent = case.transition(&Action::RecordExamination { on: date!(2024 - 12 - 18), attended: false }, ppk(), TODAY, rules);
+        let absent = case.transition(
+            &Action::RecordExamination { on: date!(2024 - 12 - 18), attended: false },
+            ppk(),
+            TODAY,
+            rules,
+        );
         assert_eq!(absent.unwrap_err(), WorkflowError::SecondSummonsRequired);
         step(&mut case, Action::Summon { on: date!(2024 - 12 - 19) }, ppk());
         step(&mut case, Action::RecordExamination { on: date!(2024 - 12 - 27), attended: false }, ppk());

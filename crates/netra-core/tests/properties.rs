@@ -18,9 +18,8 @@ use proptest::prelude::*;
 use time::{Date, Duration, Month};
 
 fn valid_date(year: std::ops::RangeInclusive<i32>) -> impl Strategy<Value = Date> {
-    (year, 1u8..=12, 1u8..=31).prop_filter_map("not a real date", |(y, m, d)| {
-        Date::from_calendar_date(y, Month::try_from(m).ok()?, d).ok()
-    })
+    (year, 1u8..=12, 1u8..=31)
+        .prop_filter_map("not a real date", |(y, m, d)| Date::from_calendar_date(y, Month::try_from(m).ok()?, d).ok())
 }
 
 fn valid_nip() -> impl Strategy<Value = String> {
@@ -122,7 +121,14 @@ proptest! {
 /// Builds an action of a kind from fuzz bytes; text fields are blank when `blank`.
 fn make_action(kind: ActionKind, on: Date, blank: bool, pick: u8) -> Action {
     let text = if blank { String::new() } else { "x".to_string() };
-    let level = [SanctionLevel::Moral, SanctionLevel::Ringan, SanctionLevel::Sedang, SanctionLevel::Berat, SanctionLevel::Ptdh, SanctionLevel::Pidana][pick as usize % 6];
+    let level = [
+        SanctionLevel::Moral,
+        SanctionLevel::Ringan,
+        SanctionLevel::Sedang,
+        SanctionLevel::Berat,
+        SanctionLevel::Ptdh,
+        SanctionLevel::Pidana,
+    ][pick as usize % 6];
     match kind {
         ActionKind::ReceiveReport => Action::ReceiveReport { on },
         ActionKind::RecordFinding => Action::RecordFinding { on },
@@ -139,32 +145,35 @@ fn make_action(kind: ActionKind, on: Date, blank: bool, pick: u8) -> Action {
         ActionKind::BknReturn => Action::BknReturn { on, reason: text },
         ActionKind::BknConclude => Action::BknConclude {
             on,
-            conclusion: [BknConclusion::NotProven, BknConclusion::Cancelled, BknConclusion::AsnLeftService][pick as usize % 3],
+            conclusion: [BknConclusion::NotProven, BknConclusion::Cancelled, BknConclusion::AsnLeftService]
+                [pick as usize % 3],
             reason: text,
         },
         ActionKind::Recommend => Action::Recommend { on, letter_number: text, level },
         ActionKind::PpkReceive => Action::PpkReceive { on },
         ActionKind::PpkReturn => Action::PpkReturn { on, reason: text },
         ActionKind::Summon => Action::Summon { on },
-        ActionKind::RecordExamination => Action::RecordExamination { on, attended: pick % 2 == 0 },
+        ActionKind::RecordExamination => Action::RecordExamination { on, attended: pick.is_multiple_of(2) },
         ActionKind::ClearAsn => Action::ClearAsn { on, reason: text },
         ActionKind::IssueSanction => Action::IssueSanction { on, decree_number: text, level },
         ActionKind::DeliverDecision => Action::DeliverDecision { on },
         ActionKind::TakeEffect => Action::TakeEffect { on },
-        ActionKind::FileAppeal => Action::FileAppeal { on, kind: if pick % 2 == 0 { AppealKind::Banding } else { AppealKind::Keberatan } },
+        ActionKind::FileAppeal => {
+            Action::FileAppeal { on, kind: if pick.is_multiple_of(2) { AppealKind::Banding } else { AppealKind::Keberatan } }
+        }
         ActionKind::DecideAppeal => Action::DecideAppeal {
             on,
             outcome: [AppealOutcome::Upheld, AppealOutcome::Annulled, AppealOutcome::Changed][pick as usize % 3],
         },
         ActionKind::FileLawsuit => Action::FileLawsuit { on },
-        ActionKind::CourtDecision => Action::CourtDecision { on, sanction_stands: pick % 2 == 0 },
+        ActionKind::CourtDecision => Action::CourtDecision { on, sanction_stands: pick.is_multiple_of(2) },
         ActionKind::FlagNonCompliance => Action::FlagNonCompliance { on },
         ActionKind::BlockData => Action::BlockData { on, reference: text },
         ActionKind::UnblockData => Action::UnblockData { on },
         ActionKind::Close => Action::Close { on, reason: text },
         ActionKind::HandToProsecutor => Action::HandToProsecutor { on },
         ActionKind::FileAtCourt => Action::FileAtCourt { on },
-        ActionKind::RecordVerdict => Action::RecordVerdict { on, appealed: pick % 2 == 0 },
+        ActionKind::RecordVerdict => Action::RecordVerdict { on, appealed: pick.is_multiple_of(2) },
         ActionKind::RecordAppealVerdict => Action::RecordAppealVerdict { on },
         ActionKind::StopInvestigation => Action::StopInvestigation { on, reason: text },
     }

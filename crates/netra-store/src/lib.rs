@@ -102,7 +102,13 @@ pub struct RegionCounts {
 #[async_trait]
 pub trait RegionStore: Send + Sync {
     /// Replaces every region with `regions` in one transaction and records the load; returns the row count.
-    async fn replace_regions(&self, regions: &RegionSet, version: &str, load_id: Uuid, now: OffsetDateTime) -> StoreResult<u64>;
+    async fn replace_regions(
+        &self,
+        regions: &RegionSet,
+        version: &str,
+        load_id: Uuid,
+        now: OffsetDateTime,
+    ) -> StoreResult<u64>;
     /// The region with this code.
     async fn region(&self, code: RegionCode) -> StoreResult<Option<Region>>;
     /// The children of a region, or the provinces when `parent` is `None`, ordered by code.

@@ -27,7 +27,11 @@ impl PgStore {
     /// Connects to `url` and runs the migrations.
     pub async fn connect(url: &str) -> StoreResult<PgStore> {
         let options = PgConnectOptions::from_str(url)?;
-        let pool = PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
         crate::migrations::postgres().run(&pool).await?;
         Ok(PgStore { pool })
     }

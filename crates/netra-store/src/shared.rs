@@ -21,8 +21,7 @@ pub const REGION_UPSERT: &str = "INSERT INTO region (code, parent_code, level, n
      level = excluded.level, name = excluded.name, name_search = excluded.name_search";
 pub const DATA_LOAD_INSERT: &str =
     "INSERT INTO data_load (data_load_id, kind, version, row_count, loaded_at) VALUES ($1, $2, $3, $4, $5)";
-pub const DATA_LOADS: &str =
-    "SELECT data_load_id, kind, version, row_count, loaded_at FROM data_load ORDER BY loaded_at DESC, data_load_id DESC LIMIT $1";
+pub const DATA_LOADS: &str = "SELECT data_load_id, kind, version, row_count, loaded_at FROM data_load ORDER BY loaded_at DESC, data_load_id DESC LIMIT $1";
 pub const META_GET: &str = "SELECT meta_value FROM meta WHERE meta_key = $1";
 pub const META_SET: &str = "INSERT INTO meta (meta_key, meta_value, updated_at) VALUES ($1, $2, $3) \
      ON CONFLICT (meta_key) DO UPDATE SET meta_value = excluded.meta_value, updated_at = excluded.updated_at";
@@ -121,7 +120,8 @@ macro_rules! impl_shared_store {
                     .into_iter()
                     .map(|(code,)| code)
                     .filter(|code| {
-                        netra_core::region::RegionCode::parse(code).map_or(true, |parsed| regions.get(&parsed).is_none())
+                        netra_core::region::RegionCode::parse(code)
+                            .map_or(true, |parsed| regions.get(&parsed).is_none())
                     })
                     .collect();
                 gone.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
@@ -145,8 +145,10 @@ macro_rules! impl_shared_store {
                 &self,
                 code: netra_core::region::RegionCode,
             ) -> $crate::StoreResult<Option<netra_core::region::Region>> {
-                let row: Option<(String, String)> =
-                    sqlx::query_as($crate::shared::REGION_BY_CODE).bind(code.to_string()).fetch_optional(self.reader()).await?;
+                let row: Option<(String, String)> = sqlx::query_as($crate::shared::REGION_BY_CODE)
+                    .bind(code.to_string())
+                    .fetch_optional(self.reader())
+                    .await?;
                 row.map(|(code, name)| $crate::shared::region_from_row(code, name)).transpose()
             }
 
@@ -157,7 +159,10 @@ macro_rules! impl_shared_store {
                 let rows: Vec<(String, String)> = match parent {
                     None => sqlx::query_as($crate::shared::REGION_PROVINCES).fetch_all(self.reader()).await?,
                     Some(parent) => {
-                        sqlx::query_as($crate::shared::REGION_CHILDREN).bind(parent.to_string()).fetch_all(self.reader()).await?
+                        sqlx::query_as($crate::shared::REGION_CHILDREN)
+                            .bind(parent.to_string())
+                            .fetch_all(self.reader())
+                            .await?
                     }
                 };
                 rows.into_iter().map(|(code, name)| $crate::shared::region_from_row(code, name)).collect()
@@ -179,7 +184,8 @@ macro_rules! impl_shared_store {
             }
 
             async fn region_counts(&self) -> $crate::StoreResult<$crate::RegionCounts> {
-                let rows: Vec<(String, i64)> = sqlx::query_as($crate::shared::REGION_COUNTS).fetch_all(self.reader()).await?;
+                let rows: Vec<(String, i64)> =
+                    sqlx::query_as($crate::shared::REGION_COUNTS).fetch_all(self.reader()).await?;
                 let mut counts = $crate::RegionCounts::default();
                 for (level, count) in rows {
                     let count = count as u64;
@@ -229,7 +235,8 @@ macro_rules! impl_shared_store {
 
             async fn election(&self, id: &str) -> $crate::StoreResult<Option<netra_core::election::Election>> {
                 use $crate::shared::*;
-                let row: Option<ElectionRow> = sqlx::query_as(ELECTION_BY_ID).bind(id).fetch_optional(self.reader()).await?;
+                let row: Option<ElectionRow> =
+                    sqlx::query_as(ELECTION_BY_ID).bind(id).fetch_optional(self.reader()).await?;
                 let Some(row) = row else { return Ok(None) };
                 let stages: Vec<StageRow> = sqlx::query_as(STAGES_OF).bind(id).fetch_all(self.reader()).await?;
                 election_from_rows(row, stages).map(Some)
@@ -250,7 +257,8 @@ macro_rules! impl_shared_store {
         #[async_trait::async_trait]
         impl $crate::MetaStore for $store {
             async fn meta(&self, key: &str) -> $crate::StoreResult<Option<String>> {
-                let row: Option<(String,)> = sqlx::query_as($crate::shared::META_GET).bind(key).fetch_optional(self.reader()).await?;
+                let row: Option<(String,)> =
+                    sqlx::query_as($crate::shared::META_GET).bind(key).fetch_optional(self.reader()).await?;
                 Ok(row.map(|(value,)| value))
             }
 
@@ -264,7 +272,13 @@ macro_rules! impl_shared_store {
                     sqlx::query_as($crate::shared::DATA_LOADS).bind(i64::from(limit)).fetch_all(self.reader()).await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, kind, version, row_count, loaded_at)| $crate::DataLoad { id, kind, version, row_count, loaded_at })
+                    .map(|(id, kind, version, row_count, loaded_at)| $crate::DataLoad {
+                        id,
+                        kind,
+                        version,
+                        row_count,
+                        loaded_at,
+                    })
                     .collect())
             }
         }

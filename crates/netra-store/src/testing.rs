@@ -62,7 +62,11 @@ fn find_bin_dir() -> PathBuf {
         .unwrap_or_default();
     versions.retain(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists());
     versions.sort_by_key(|dir| {
-        dir.parent().and_then(|v| v.file_name()).and_then(|v| v.to_str()).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0)
+        dir.parent()
+            .and_then(|v| v.file_name())
+            .and_then(|v| v.to_str())
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
     });
     versions.pop().unwrap_or_else(|| {
         panic!(
@@ -113,7 +117,9 @@ fn start_cluster() -> String {
     initdb.arg("-D").arg(&data).args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--locale=C"]);
     run(initdb, "initdb");
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
-    let options = format!("-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off -c max_connections=200");
+    let options = format!(
+        "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off -c max_connections=200"
+    );
     let mut pg_ctl = pg_command(&bin, "pg_ctl", as_postgres);
     pg_ctl.arg("-D").arg(&data).arg("-o").arg(&options).arg("-l").arg(root.join("server.log")).args(["-w", "start"]);
     run(pg_ctl, "pg_ctl start");
@@ -127,6 +133,7 @@ fn start_cluster() -> String {
         data = data.display(),
         root = root.display(),
     );
+    #[allow(clippy::zombie_processes, reason = "the watchdog must outlive this process; init reaps it")]
     Command::new("setsid")
         .args(["sh", "-c", &stop])
         .stdin(Stdio::null())

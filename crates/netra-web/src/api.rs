@@ -46,7 +46,10 @@ fn unprocessable(errors: Vec<FieldError>) -> Response {
 
 fn internal(error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "request failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({"errors": [{"field": "", "message": "internal error"}]})))
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(serde_json::json!({"errors": [{"field": "", "message": "internal error"}]})),
+    )
         .into_response()
 }
 
@@ -75,7 +78,10 @@ pub async fn regions(State(state): State<AppState>, Query(query): Query<RegionQu
     };
     let result = match query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         Some(text) if text.chars().count() > 100 => {
-            return unprocessable(vec![FieldError { field: "q", message: "Kata kunci paling banyak 100 karakter.".into() }]);
+            return unprocessable(vec![FieldError {
+                field: "q",
+                message: "Kata kunci paling banyak 100 karakter.".into(),
+            }]);
         }
         Some(text) => state.store.search_regions(text, None, 50).await,
         None => state.store.region_children(parent).await,

@@ -184,7 +184,10 @@ pub async fn catalogue(State(state): State<AppState>, Query(query): Query<Catalo
 }
 
 pub async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/netra.css"))
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../static/netra.css"),
+    )
         .into_response()
 }
 

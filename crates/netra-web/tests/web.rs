@@ -24,7 +24,8 @@ impl TestApp {
     }
 
     async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-        let response = router(self.state.clone()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let response =
+            router(self.state.clone()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), 4 * 1024 * 1024).await.unwrap();
@@ -99,7 +100,10 @@ async fn health_and_region_api() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let errors: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(errors["errors"][0]["field"], "parent");
-    assert_eq!(errors["errors"][0]["message"], "Kode wilayah: segmen ke-2 (kabupaten/kota) harus 2 digit; ditemukan 1.");
+    assert_eq!(
+        errors["errors"][0]["message"],
+        "Kode wilayah: segmen ke-2 (kabupaten/kota) harus 2 digit; ditemukan 1."
+    );
 
     let (_, _, body) = app.get("/api/v1/regions?q=cimahi").await;
     assert!(body.contains("\"code\":\"32.77\""));

@@ -143,12 +143,16 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
         args.store.data_dir = fresh_demo_dir(&args.store.data_dir)?;
     }
     let store = open_store(&args.store).await?;
-    let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr()?;
     let backend = store.backend();
     println!("Netra berjalan di http://{address}/ (basis data: {backend}). Tekan Ctrl-C untuk berhenti.");
     if args.demo {
-        println!("Mode demo: data di {}; buka http://{address}/ dan http://{address}/katalog", args.store.data_dir.display());
+        println!(
+            "Mode demo: data di {}; buka http://{address}/ dan http://{address}/katalog",
+            args.store.data_dir.display()
+        );
     }
     netra_web::serve(listener, netra_web::AppState::new(store), shutdown_signal()).await.context("server error")?;
     println!("Netra berhenti.");
@@ -209,12 +213,23 @@ fn catalogue(args: CatalogueArgs) -> anyhow::Result<()> {
         }
     };
     for item in catalogue.items() {
-        println!("{:<24} {:<3} {:<10} {}", item.code, item.level.severity_code(), format!("{:?}", item.confidence), item.title_id);
+        println!(
+            "{:<24} {:<3} {:<10} {}",
+            item.code,
+            item.level.severity_code(),
+            format!("{:?}", item.confidence),
+            item.title_id
+        );
     }
     for warning in &warnings {
         println!("peringatan: {warning}");
     }
-    println!("Katalog versi {}: {} butir, {} peringatan.", catalogue.version(), catalogue.items().len(), warnings.len());
+    println!(
+        "Katalog versi {}: {} butir, {} peringatan.",
+        catalogue.version(),
+        catalogue.items().len(),
+        warnings.len()
+    );
     if warnings.is_empty() { Ok(()) } else { bail!("the catalogue has {} warnings", warnings.len()) }
 }
 
@@ -227,7 +242,8 @@ fn deadline(args: DeadlineArgs) -> anyhow::Result<()> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let start = time::Date::parse(&args.from, &format)
         .map_err(|e| anyhow::anyhow!("--from {:?} is not a date YYYY-MM-DD: {e}", args.from))?;
-    let region = RegionCode::parse(&args.region).map_err(|e| anyhow::anyhow!("--region: {}", e.message(netra_core::Locale::Id)))?;
+    let region = RegionCode::parse(&args.region)
+        .map_err(|e| anyhow::anyhow!("--region: {}", e.message(netra_core::Locale::Id)))?;
     let zone = netra_core::builtin::time_zones()
         .for_region(&region)
         .with_context(|| format!("no time zone known for province {}", region.province_code()))?;

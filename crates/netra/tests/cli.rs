@@ -77,7 +77,10 @@ fn help_explains_every_subcommand() {
         ("catalogue", "legal catalogue"),
         ("deadline", "statutory deadline"),
     ] {
-        let line = help.lines().find(|line| line.trim_start().starts_with(command)).unwrap_or_else(|| panic!("{command} missing"));
+        let line = help
+            .lines()
+            .find(|line| line.trim_start().starts_with(command))
+            .unwrap_or_else(|| panic!("{command} missing"));
         assert!(line.contains(words), "{command}: {line}");
     }
 }
@@ -108,7 +111,8 @@ fn demo_refuses_to_wipe_a_directory_it_did_not_create() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("demo")).unwrap();
     std::fs::write(dir.path().join("demo/important.txt"), "keep me").unwrap();
-    let output = netra().args(["serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir"]).arg(dir.path()).output().unwrap();
+    let output =
+        netra().args(["serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir"]).arg(dir.path()).output().unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not a Netra demo directory"));
     assert!(dir.path().join("demo/important.txt").exists());

@@ -44,12 +44,21 @@ impl NikField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NikError {
     Empty,
-    NotADigit { position: usize },
-    Length { found: usize },
+    NotADigit {
+        position: usize,
+    },
+    Length {
+        found: usize,
+    },
     /// A code or date field has an impossible value.
-    Field { field: NikField, value: u32 },
+    Field {
+        field: NikField,
+        value: u32,
+    },
     /// Day and month together are not a date.
-    Date { problem: DateProblem },
+    Date {
+        problem: DateProblem,
+    },
 }
 
 impl Localized for NikError {
@@ -81,8 +90,12 @@ impl Localized for NikError {
                 };
                 format!("{} is {value:02}: {why}.", field.describe(locale))
             }
-            (NikError::Date { problem }, Locale::Id) => format!("Tanggal lahir dalam NIK: {}.", problem.message(locale)),
-            (NikError::Date { problem }, Locale::En) => format!("Date of birth in the NIK: {}.", problem.message(locale)),
+            (NikError::Date { problem }, Locale::Id) => {
+                format!("Tanggal lahir dalam NIK: {}.", problem.message(locale))
+            }
+            (NikError::Date { problem }, Locale::En) => {
+                format!("Date of birth in the NIK: {}.", problem.message(locale))
+            }
         }
     }
 }
@@ -205,7 +218,10 @@ mod tests {
     fn errors_name_the_field_without_echoing_the_number() {
         let cases = [
             ("320401451290000", "A NIK has 16 digits; found 15."),
-            ("3204013512900001", "Digits 7–8 (day of birth, +40 for women) is 35: must be 01–31 (men) or 41–71 (women)."),
+            (
+                "3204013512900001",
+                "Digits 7–8 (day of birth, +40 for women) is 35: must be 01–31 (men) or 41–71 (women).",
+            ),
             ("3204010513900001", "Digits 9–10 (month of birth) is 13: must be 01–12."),
             ("3204013102900001", "Date of birth in the NIK: day 31 does not exist in month 02 of 1990."),
             ("3204010512900000", "Digits 13–16 (sequence number) is 00: cannot be 00."),

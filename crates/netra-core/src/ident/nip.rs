@@ -402,7 +402,10 @@ mod tests {
             ("19860926x015051001", "Character 9 ('x') is not a digit."),
             ("198613262015051001", "Digits 1–8 (date of birth) '19861326': month 13 does not exist (must be 01–12)."),
             ("198602302015051001", "Digits 1–8 (date of birth) '19860230': day 30 does not exist in month 02 of 1986."),
-            ("198609262015131001", "Digits 9–14 (TMT CPNS, year and month) '201513': month 13 does not exist (must be 01–12)."),
+            (
+                "198609262015131001",
+                "Digits 9–14 (TMT CPNS, year and month) '201513': month 13 does not exist (must be 01–12).",
+            ),
             ("198609261980051001", "Digits 9–14 (TMT CPNS, year and month) cannot be before the date of birth."),
             ("198609262015053001", "Digit 15 (gender) is '3'; it must be 1 (male) or 2 (female)."),
             ("198609262015051000", "Digits 16–18 (sequence number) cannot be zero; numbering starts at 1."),
