@@ -158,9 +158,10 @@ fn make_action(kind: ActionKind, on: Date, blank: bool, pick: u8) -> Action {
         ActionKind::IssueSanction => Action::IssueSanction { on, decree_number: text, level },
         ActionKind::DeliverDecision => Action::DeliverDecision { on },
         ActionKind::TakeEffect => Action::TakeEffect { on },
-        ActionKind::FileAppeal => {
-            Action::FileAppeal { on, kind: if pick.is_multiple_of(2) { AppealKind::Banding } else { AppealKind::Keberatan } }
-        }
+        ActionKind::FileAppeal => Action::FileAppeal {
+            on,
+            kind: if pick.is_multiple_of(2) { AppealKind::Banding } else { AppealKind::Keberatan },
+        },
         ActionKind::DecideAppeal => Action::DecideAppeal {
             on,
             outcome: [AppealOutcome::Upheld, AppealOutcome::Annulled, AppealOutcome::Changed][pick as usize % 3],
