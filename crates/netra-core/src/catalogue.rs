@@ -162,6 +162,19 @@ pub enum SanctionLevel {
 }
 
 impl SanctionLevel {
+    /// Stable id as written in the catalogue files, e.g. `berat`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SanctionLevel::Moral => "moral",
+            SanctionLevel::Ringan => "ringan",
+            SanctionLevel::Sedang => "sedang",
+            SanctionLevel::Berat => "berat",
+            SanctionLevel::Ptdh => "ptdh",
+            SanctionLevel::PerAturan => "per_aturan",
+            SanctionLevel::Pidana => "pidana",
+        }
+    }
+
     /// Short code of the severity scale in legal-and-process.md §2.5.
     pub fn severity_code(self) -> &'static str {
         match self {
