@@ -6,6 +6,8 @@
 //! The data that drives these rules lives in the repository's `data/` directory and is embedded at build time
 //! ([`builtin`]); callers that want other data pass their own strings to the same parsers.
 
+pub mod access;
+pub mod audit;
 pub mod builtin;
 pub mod calendar;
 pub mod catalogue;
@@ -15,6 +17,7 @@ pub mod ident;
 pub mod locale;
 pub mod region;
 pub mod role;
+pub mod totp;
 pub mod workflow;
 
 pub use locale::{Locale, Localized};

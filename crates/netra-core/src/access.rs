@@ -1,0 +1,261 @@
+//! Who may do what, and where. Pure rules; the store's capability-scoped handles (`netra_store::access`) apply
+//! them, so that code without a permission cannot even obtain the handle that performs the operation.
+//!
+//! Two questions are kept apart:
+//! - a [`Permission`] is what a role may do at all (manage users, edit candidate pairs, ...);
+//! - a [`Jurisdiction`] is where: the region or agency of the user's office.
+
+use crate::Locale;
+use crate::region::{RegionCode, RegionLevel};
+use crate::role::Role;
+
+/// Something a role may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Create and edit offices.
+    ManageOffices,
+    /// Create, edit, disable users and reset their passwords (agency admins: within their agency).
+    ManageUsers,
+    /// Create and edit agencies (system admin) and their units (agency admins: their own agency).
+    ManageAgencies,
+    /// Edit elections and their stages.
+    ManageElections,
+    /// Create, edit, delete candidate pairs within the jurisdiction.
+    ManageCandidates,
+    /// See candidate pairs relevant to the jurisdiction.
+    ViewCandidates,
+    /// Read the audit trail of objects within the jurisdiction.
+    ViewAudit,
+    /// Unseal a reporter's identity, with a recorded reason.
+    UnsealReporterIdentity,
+}
+
+impl Role {
+    /// Whether this role has a permission at all (the jurisdiction still limits where).
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::SystemAdmin => matches!(
+                permission,
+                ManageOffices
+                    | ManageUsers
+                    | ManageAgencies
+                    | ManageElections
+                    | ManageCandidates
+                    | ViewCandidates
+                    | ViewAudit
+            ),
+            Role::AgencyAdmin => matches!(permission, ManageUsers | ManageAgencies | ViewAudit),
+            Role::BawasluKabKota | Role::BawasluProvinsi | Role::BawasluRi => {
+                matches!(permission, ManageCandidates | ViewCandidates | ViewAudit)
+            }
+            Role::BknRegional | Role::BknPusat | Role::PpkOffice | Role::Inspektorat => {
+                matches!(permission, ViewCandidates | ViewAudit)
+            }
+            Role::Custodian => matches!(permission, UnsealReporterIdentity),
+            Role::AsnSelfService => false,
+        }
+    }
+
+    /// Whether the role must use a second factor (TOTP) to sign in.
+    pub fn requires_second_factor(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::Custodian)
+    }
+
+    /// The roles an agency admin may hand out (never Bawaslu, BKN, system or custodian roles).
+    pub fn grantable_by_agency_admin(self) -> bool {
+        matches!(self, Role::PpkOffice | Role::Inspektorat | Role::AgencyAdmin | Role::AsnSelfService)
+    }
+
+    /// What the office of a user with this role must have.
+    pub fn office_requirement(self) -> OfficeRequirement {
+        match self {
+            Role::BawasluKabKota => OfficeRequirement::Region(RegionLevel::Regency),
+            Role::BawasluProvinsi => OfficeRequirement::Region(RegionLevel::Province),
+            Role::BknRegional => OfficeRequirement::Region(RegionLevel::Province),
+            Role::PpkOffice | Role::Inspektorat | Role::AgencyAdmin | Role::AsnSelfService => OfficeRequirement::Agency,
+            Role::BawasluRi | Role::BknPusat | Role::SystemAdmin | Role::Custodian => OfficeRequirement::None,
+        }
+    }
+}
+
+/// What a user's office must carry for a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeRequirement {
+    /// A region code at this level.
+    Region(RegionLevel),
+    /// An agency.
+    Agency,
+    /// Nothing: a national office.
+    None,
+}
+
+impl OfficeRequirement {
+    /// Checks an office's region and agency; the error is a sentence for the admin form.
+    pub fn check(self, region: Option<&RegionCode>, agency: Option<&str>, locale: Locale) -> Result<(), String> {
+        match self {
+            OfficeRequirement::Region(level) => match region {
+                Some(code) if code.level() == level => Ok(()),
+                _ => Err(match level {
+                    RegionLevel::Province => locale
+                        .pick(
+                            "Peran ini memerlukan kantor dengan kode wilayah provinsi.",
+                            "This role needs an office with a province code.",
+                        )
+                        .to_string(),
+                    _ => locale
+                        .pick(
+                            "Peran ini memerlukan kantor dengan kode wilayah kabupaten/kota.",
+                            "This role needs an office with a regency/city code.",
+                        )
+                        .to_string(),
+                }),
+            },
+            OfficeRequirement::Agency if agency.is_none() => Err(locale
+                .pick(
+                    "Peran ini memerlukan kantor yang terhubung ke sebuah instansi.",
+                    "This role needs an office linked to an agency.",
+                )
+                .to_string()),
+            OfficeRequirement::Agency | OfficeRequirement::None => Ok(()),
+        }
+    }
+}
+
+/// Where an object lives, for jurisdiction checks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectScope {
+    pub region: Option<RegionCode>,
+    pub agency: Option<String>,
+    /// The user the object belongs to (an ASN's own records).
+    pub owner: Option<String>,
+}
+
+impl ObjectScope {
+    /// An object placed in a region.
+    pub fn region(code: RegionCode) -> ObjectScope {
+        ObjectScope { region: Some(code), ..ObjectScope::default() }
+    }
+
+    /// An object of an agency (which may itself sit in a region).
+    pub fn agency(agency: &str, region: Option<RegionCode>) -> ObjectScope {
+        ObjectScope { region, agency: Some(agency.to_string()), owner: None }
+    }
+}
+
+/// The part of the country or of the civil service a user acts in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Jurisdiction {
+    /// Everything (Bawaslu RI, BKN pusat, system admin, custodian).
+    National,
+    /// Objects in this region or below (Bawaslu kabupaten/kota and provinsi, BKN kantor regional).
+    Region(RegionCode),
+    /// Objects of this agency; `region` is the agency's own region, for region-wide reference data such as
+    /// the candidates standing there.
+    Agency { agency: String, region: Option<RegionCode> },
+    /// Only the user's own records (ASN self-service).
+    Own { user: String },
+}
+
+impl Jurisdiction {
+    /// The jurisdiction of a user with `role` in an office with this region and agency.
+    pub fn of(
+        role: Role,
+        user: &str,
+        region: Option<RegionCode>,
+        agency: Option<&str>,
+        agency_region: Option<RegionCode>,
+    ) -> Jurisdiction {
+        match role.office_requirement() {
+            OfficeRequirement::None => Jurisdiction::National,
+            OfficeRequirement::Region(_) => match region {
+                Some(code) => Jurisdiction::Region(code),
+                // A misconfigured office sees nothing rather than everything.
+                None => Jurisdiction::Own { user: user.to_string() },
+            },
+            OfficeRequirement::Agency if role == Role::AsnSelfService => Jurisdiction::Own { user: user.to_string() },
+            OfficeRequirement::Agency => match agency {
+                Some(agency) => Jurisdiction::Agency { agency: agency.to_string(), region: agency_region.or(region) },
+                None => Jurisdiction::Own { user: user.to_string() },
+            },
+        }
+    }
+
+    /// Whether an object lies inside this jurisdiction (to see it in full, or to change it).
+    pub fn covers(&self, object: &ObjectScope) -> bool {
+        match self {
+            Jurisdiction::National => true,
+            Jurisdiction::Region(mine) => object.region.as_ref().is_some_and(|theirs| theirs.is_within(mine)),
+            Jurisdiction::Agency { agency, .. } => object.agency.as_deref() == Some(agency.as_str()),
+            Jurisdiction::Own { user } => object.owner.as_deref() == Some(user.as_str()),
+        }
+    }
+
+    /// Whether region-wide reference data of `region` concerns this jurisdiction: the region contains the
+    /// jurisdiction or lies inside it (a kabupaten office sees its own and its governor's candidates).
+    pub fn overlaps_region(&self, region: &RegionCode) -> bool {
+        let overlaps = |mine: &RegionCode| region.is_within(mine) || mine.is_within(region);
+        match self {
+            Jurisdiction::National => true,
+            Jurisdiction::Region(mine) => overlaps(mine),
+            Jurisdiction::Agency { region: Some(mine), .. } => overlaps(mine),
+            Jurisdiction::Agency { region: None, .. } | Jurisdiction::Own { .. } => false,
+        }
+    }
+
+    /// A description for people, e.g. "wilayah 32.04".
+    pub fn describe(&self, locale: Locale) -> String {
+        match self {
+            Jurisdiction::National => locale.pick("nasional", "national").to_string(),
+            Jurisdiction::Region(code) => format!("{} {code}", locale.pick("wilayah", "region")),
+            Jurisdiction::Agency { agency, .. } => format!("{} {agency}", locale.pick("instansi", "agency")),
+            Jurisdiction::Own { .. } => locale.pick("data milik sendiri", "own records").to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> RegionCode {
+        RegionCode::parse(text).unwrap()
+    }
+
+    #[test]
+    fn regions_cover_what_lies_inside() {
+        let kab = Jurisdiction::Region(code("32.04"));
+        assert!(kab.covers(&ObjectScope::region(code("32.04.01"))));
+        assert!(!kab.covers(&ObjectScope::region(code("32.73"))));
+        assert!(!kab.covers(&ObjectScope::region(code("32"))));
+        assert!(kab.overlaps_region(&code("32")));
+        assert!(!kab.overlaps_region(&code("35.78")));
+        assert!(!kab.covers(&ObjectScope::default()), "an object without a region is not in any region");
+    }
+
+    #[test]
+    fn agencies_cover_only_their_objects() {
+        let ppk = Jurisdiction::of(Role::PpkOffice, "u1", None, Some("pemkab-bandung"), Some(code("32.04")));
+        assert!(ppk.covers(&ObjectScope::agency("pemkab-bandung", None)));
+        assert!(!ppk.covers(&ObjectScope::agency("pemkot-surabaya", None)));
+        assert!(!ppk.covers(&ObjectScope::region(code("32.04"))));
+        assert!(ppk.overlaps_region(&code("32.04")));
+    }
+
+    #[test]
+    fn misconfigured_offices_see_nothing_and_asn_only_themselves() {
+        let lost = Jurisdiction::of(Role::BawasluKabKota, "u1", None, None, None);
+        assert!(!lost.covers(&ObjectScope::region(code("32.04"))));
+        let asn = Jurisdiction::of(Role::AsnSelfService, "u9", None, Some("pemkab-bandung"), None);
+        assert!(asn.covers(&ObjectScope { owner: Some("u9".into()), ..ObjectScope::default() }));
+        assert!(!asn.covers(&ObjectScope::agency("pemkab-bandung", None)));
+    }
+
+    #[test]
+    fn only_admins_and_custodians_need_a_second_factor() {
+        let required: Vec<Role> = Role::ALL.into_iter().filter(|r| r.requires_second_factor()).collect();
+        assert_eq!(required, vec![Role::SystemAdmin, Role::Custodian]);
+        assert!(Role::Custodian.can(Permission::UnsealReporterIdentity));
+        assert!(Role::ALL.iter().filter(|r| r.can(Permission::UnsealReporterIdentity)).count() == 1);
+    }
+}
