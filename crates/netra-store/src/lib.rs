@@ -18,9 +18,18 @@ use netra_core::region::{Region, RegionCode, RegionLevel, RegionSet};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use accounts::{
+    AccountStore, AuditContext, AuditFilter, AuditRecord, AuditStore, CandidateStore, verify_audit_chain,
+};
+
+pub mod access;
+pub mod accounts;
+pub mod auth;
+pub mod demo;
 mod migrations;
 pub mod postgres;
 mod shared;
+mod shared_accounts;
 pub mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -37,6 +46,12 @@ pub enum StoreError {
     /// A stored value no longer parses (edited by hand, or written by a newer version).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// The change conflicts with existing data (a duplicate name, a row still referenced); the text says what.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The object to change does not exist.
+    #[error("not found")]
+    NotFound,
     /// The configuration cannot be used.
     #[error("storage configuration: {0}")]
     Config(String),
@@ -143,7 +158,9 @@ pub trait MetaStore: Send + Sync {
 
 /// Everything the application stores. Obtain one with [`open`].
 #[async_trait]
-pub trait Store: RegionStore + ElectionStore + MetaStore + fmt::Debug {
+pub trait Store:
+    RegionStore + ElectionStore + MetaStore + AccountStore + CandidateStore + AuditStore + fmt::Debug
+{
     /// The database behind this store.
     fn backend(&self) -> Backend;
     /// Checks that the database answers.

@@ -18,10 +18,16 @@ fn migrator(files: &[(i64, &'static str, &'static str)]) -> Migrator {
 
 /// Migrations for SQLite.
 pub fn sqlite() -> Migrator {
-    migrator(&[(1, "reference data", include_str!("../migrations/sqlite/0001_reference_data.sql"))])
+    migrator(&[
+        (1, "reference data", include_str!("../migrations/sqlite/0001_reference_data.sql")),
+        (2, "accounts and audit", include_str!("../migrations/sqlite/0002_accounts_and_audit.sql")),
+    ])
 }
 
 /// Migrations for PostgreSQL.
 pub fn postgres() -> Migrator {
-    migrator(&[(1, "reference data", include_str!("../migrations/postgres/0001_reference_data.sql"))])
+    migrator(&[
+        (1, "reference data", include_str!("../migrations/postgres/0001_reference_data.sql")),
+        (2, "accounts and audit", include_str!("../migrations/postgres/0002_accounts_and_audit.sql")),
+    ])
 }

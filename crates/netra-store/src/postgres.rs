@@ -9,6 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
 use crate::shared::{impl_shared_store, search_key};
+use crate::shared_accounts::impl_account_store;
 use crate::{Backend, Store, StoreResult};
 
 /// Store on a PostgreSQL database.
@@ -44,6 +45,12 @@ impl PgStore {
         &self.pool
     }
 
+    /// Serialises appends to the audit chain across connections for the rest of the transaction.
+    async fn lock_audit(tx: &mut Transaction<'_, Postgres>) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock(7361240)").execute(&mut **tx).await?;
+        Ok(())
+    }
+
     async fn upsert_region_rows(tx: &mut Transaction<'_, Postgres>, regions: &RegionSet) -> StoreResult<()> {
         let mut codes = Vec::with_capacity(regions.len());
         let mut parents = Vec::with_capacity(regions.len());
@@ -69,7 +76,8 @@ impl PgStore {
     }
 }
 
-impl_shared_store!(PgStore);
+impl_shared_store!(PgStore, Postgres);
+impl_account_store!(PgStore, Postgres);
 
 #[async_trait]
 impl Store for PgStore {

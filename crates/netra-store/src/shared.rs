@@ -100,7 +100,41 @@ pub fn election_from_rows(row: ElectionRow, stages: Vec<StageRow>) -> StoreResul
 /// `fn reader(&self) -> &Pool<DB>`, `fn writer(&self) -> &Pool<DB>` and
 /// `async fn upsert_region_rows(tx, regions) -> StoreResult<()>`.
 macro_rules! impl_shared_store {
-    ($store:ty) => {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            /// Writes an election and replaces its stages inside `tx`.
+            async fn write_election_rows(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                election: &netra_core::election::Election,
+            ) -> $crate::StoreResult<()> {
+                use $crate::shared::*;
+                sqlx::query(ELECTION_UPSERT)
+                    .bind(&election.id)
+                    .bind(election.kind.as_str())
+                    .bind(&election.name_id)
+                    .bind(&election.name_en)
+                    .bind(&election.legal_basis)
+                    .bind(election.candidate_determination)
+                    .bind(election.voting_day)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(STAGES_DELETE).bind(&election.id).execute(&mut **tx).await?;
+                for (position, stage) in election.stages.iter().enumerate() {
+                    sqlx::query(STAGE_INSERT)
+                        .bind(&election.id)
+                        .bind(&stage.id)
+                        .bind(position as i64)
+                        .bind(&stage.name_id)
+                        .bind(&stage.name_en)
+                        .bind(stage.start)
+                        .bind(stage.end)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::RegionStore for $store {
             #[tracing::instrument(skip_all)]
@@ -204,31 +238,8 @@ macro_rules! impl_shared_store {
         impl $crate::ElectionStore for $store {
             #[tracing::instrument(skip_all, fields(election = %election.id))]
             async fn upsert_election(&self, election: &netra_core::election::Election) -> $crate::StoreResult<()> {
-                use $crate::shared::*;
                 let mut tx = self.writer().begin().await?;
-                sqlx::query(ELECTION_UPSERT)
-                    .bind(&election.id)
-                    .bind(election.kind.as_str())
-                    .bind(&election.name_id)
-                    .bind(&election.name_en)
-                    .bind(&election.legal_basis)
-                    .bind(election.candidate_determination)
-                    .bind(election.voting_day)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(STAGES_DELETE).bind(&election.id).execute(&mut *tx).await?;
-                for (position, stage) in election.stages.iter().enumerate() {
-                    sqlx::query(STAGE_INSERT)
-                        .bind(&election.id)
-                        .bind(&stage.id)
-                        .bind(position as i64)
-                        .bind(&stage.name_id)
-                        .bind(&stage.name_en)
-                        .bind(stage.start)
-                        .bind(stage.end)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                Self::write_election_rows(&mut tx, election).await?;
                 tx.commit().await?;
                 Ok(())
             }

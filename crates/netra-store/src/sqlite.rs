@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Sqlite, Transaction};
 
 use crate::shared::{REGION_UPSERT, impl_shared_store, search_key};
+use crate::shared_accounts::impl_account_store;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// Store on an SQLite file.
@@ -48,6 +49,11 @@ impl SqliteStore {
         &self.reader
     }
 
+    /// SQLite has a single writer connection, so appends to the audit chain are already serialised.
+    async fn lock_audit(_tx: &mut Transaction<'_, Sqlite>) -> StoreResult<()> {
+        Ok(())
+    }
+
     async fn upsert_region_rows(tx: &mut Transaction<'_, Sqlite>, regions: &RegionSet) -> StoreResult<()> {
         for region in regions.iter() {
             sqlx::query(REGION_UPSERT)
@@ -63,7 +69,8 @@ impl SqliteStore {
     }
 }
 
-impl_shared_store!(SqliteStore);
+impl_shared_store!(SqliteStore, Sqlite);
+impl_account_store!(SqliteStore, Sqlite);
 
 #[async_trait]
 impl Store for SqliteStore {

@@ -9,6 +9,12 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 use uuid::Uuid;
 
+use std::sync::Arc;
+
+use netra_core::role::Role;
+use netra_store::access::{AccessError, CandidatePairInput, NewUserInput, Principal};
+use netra_store::verify_audit_chain;
+
 /// Runs a contract check on both backends.
 macro_rules! contract {
     ($name:ident) => {
@@ -121,4 +127,132 @@ async fn each_backend_reports_itself() {
     let (_dir, sqlite) = sqlite_store().await;
     assert_eq!(sqlite.backend(), Backend::Sqlite);
     assert_eq!(postgres_store().await.backend(), Backend::Postgres);
+}
+
+/// Runs a check that needs a shared store (for capability handles) on both backends.
+macro_rules! contract_shared {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (_dir, store) = netra_store::testing::sqlite_store().await;
+                super::$name(std::sync::Arc::new(store)).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let store = netra_store::testing::postgres_store().await;
+                super::$name(std::sync::Arc::new(store)).await;
+            }
+        }
+    };
+}
+
+async fn demo_principal(store: &Arc<dyn Store>, username: &str) -> Principal {
+    let user = store.user_by_username(username).await.unwrap().expect("demo user exists");
+    Principal::load(store.as_ref(), &user.id).await.unwrap().expect("active user")
+}
+
+contract_shared!(demo_scenario_is_scoped_and_audited);
+async fn demo_scenario_is_scoped_and_audited(store: Arc<dyn Store>) {
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    let logins = netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    assert_eq!(logins.len(), Role::ALL.len(), "one login per role");
+    let head = verify_audit_chain(store.as_ref()).await.unwrap().expect("untouched chain is intact");
+    assert!(head.length > 60, "every seeded object is audited: {}", head.length);
+
+    // Bawaslu Kabupaten Bandung sees its own and the governor's pairs, not Kota Bandung's, and edits only its own.
+    let kab = demo_principal(&store, "bawaslu.kabbandung").await;
+    let desk = kab.candidate_desk(&store).unwrap();
+    let pairs = desk.list(Some("pilkada-2024")).await.unwrap();
+    let regions: std::collections::BTreeSet<String> = pairs.iter().map(|p| p.region.to_string()).collect();
+    assert_eq!(regions.into_iter().collect::<Vec<_>>(), ["32", "32.04"]);
+    let governor = pairs.iter().find(|p| p.region == code("32")).unwrap();
+    assert!(matches!(desk.delete(&governor.id, NOW).await, Err(AccessError::Denied)));
+    let all = store.candidate_pairs(None).await.unwrap();
+    let city = all.iter().find(|p| p.region == code("32.73")).unwrap();
+    assert!(matches!(desk.get(&city.id).await, Err(AccessError::NotFound)), "out of scope is not found");
+    let input = CandidatePairInput {
+        election_id: "pilkada-2024".into(),
+        region: "32.04".into(),
+        ballot_number: "2".into(),
+        head_name: "Dup".into(),
+        deputy_name: "Dup".into(),
+        ..CandidatePairInput::default()
+    };
+    assert!(matches!(desk.create(&input, NOW).await, Err(AccessError::Conflict(_))), "ballot numbers are unique");
+    let elsewhere = CandidatePairInput { region: "32.73".into(), ballot_number: "9".into(), ..input.clone() };
+    match desk.create(&elsewhere, NOW).await {
+        Err(AccessError::Invalid(errors)) => assert_eq!(errors[0].field, "region"),
+        other => panic!("expected a region error, got {other:?}"),
+    }
+    let before = verify_audit_chain(store.as_ref()).await.unwrap().unwrap().length;
+    let created = desk.create(&CandidatePairInput { ballot_number: "3".into(), ..input }, NOW).await.unwrap();
+    let trail = kab.audit_reader(&store).unwrap().object_trail("candidate_pair", &created.id).await.unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].actor, kab.user.id);
+    assert_eq!(verify_audit_chain(store.as_ref()).await.unwrap().unwrap().length, before + 1);
+
+    // A PPK office has no candidate editing and no user administration; an agency admin only its agency's users.
+    let ppk = demo_principal(&store, "ppk.kabbandung").await;
+    assert!(matches!(ppk.user_admin(&store), Err(AccessError::Denied)));
+    assert!(!ppk.candidate_desk(&store).unwrap().may_edit());
+    let admin = demo_principal(&store, "admin.kabbandung").await;
+    let users = admin.user_admin(&store).unwrap().list().await.unwrap();
+    let names: Vec<&str> = users.iter().map(|(u, _)| u.username.as_str()).collect();
+    assert_eq!(names, ["admin.kabbandung", "asn.demo", "inspektorat.kabbandung", "ppk.kabbandung"]);
+    let bawaslu_user = store.user_by_username("bawaslu.jabar").await.unwrap().unwrap();
+    assert!(matches!(admin.user_admin(&store).unwrap().get(&bawaslu_user.id).await, Err(AccessError::NotFound)));
+    let grant = NewUserInput {
+        username: "staf.baru".into(),
+        display_name: "Staf Baru".into(),
+        role: "bawaslu_ri".into(),
+        office_id: admin.office.id.clone(),
+        password: "sandi-yang-panjang".into(),
+    };
+    match admin.user_admin(&store).unwrap().create(&grant, NOW).await {
+        Err(AccessError::Invalid(errors)) => assert!(errors.iter().any(|e| e.field == "role")),
+        other => panic!("an agency admin cannot grant Bawaslu roles: {other:?}"),
+    }
+    let made = admin
+        .user_admin(&store)
+        .unwrap()
+        .create(&NewUserInput { role: "ppk_office".into(), ..grant }, NOW)
+        .await
+        .unwrap();
+    assert!(made.must_change_password);
+    let hash = store.password_hash(&made.id).await.unwrap().unwrap();
+    assert!(netra_store::auth::verify_password("sandi-yang-panjang", &hash));
+}
+
+contract!(sessions_and_login_failures);
+async fn sessions_and_login_failures(store: &dyn Store) {
+    ensure_reference_data(store, NOW).await.unwrap();
+    netra_store::demo::seed(store, NOW).await.unwrap();
+    let user = store.user_by_username("BAWASLU.RI").await.unwrap().expect("usernames are case-insensitive");
+    let session = netra_store::accounts::SessionRecord {
+        token_hash: netra_store::auth::token_hash("token"),
+        user_id: user.id.clone(),
+        csrf_token: "csrf".into(),
+        second_factor: true,
+        created_at: NOW,
+        last_seen_at: NOW,
+        expires_at: NOW + time::Duration::hours(8),
+    };
+    store.create_session(&session).await.unwrap();
+    assert_eq!(store.session(&session.token_hash).await.unwrap(), Some(session.clone()));
+    assert_eq!(store.session_count(&user.id).await.unwrap(), 1);
+    let ctx = netra_store::AuditContext::system(NOW);
+    assert_eq!(store.revoke_sessions(&ctx, &user.id).await.unwrap(), 1);
+    assert_eq!(store.session(&session.token_hash).await.unwrap(), None, "revoked sessions are gone");
+
+    let keys = ["user:x".to_string(), "addr:127.0.0.1".to_string()];
+    for second in 0..3 {
+        store.record_login_failure(&keys, 1_000 + second, 0).await.unwrap();
+    }
+    assert_eq!(store.login_failures_since("user:x", 1_001).await.unwrap(), 2);
+    store.record_login_failure(&keys[..1], 5_000, 2_000).await.unwrap();
+    assert_eq!(store.login_failures_since("addr:127.0.0.1", 0).await.unwrap(), 0, "old failures are pruned");
+    store.clear_login_failures("user:x").await.unwrap();
+    assert_eq!(store.login_failures_since("user:x", 0).await.unwrap(), 0);
 }

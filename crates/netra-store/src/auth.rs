@@ -1,0 +1,90 @@
+//! Credentials: Argon2id password hashes, random tokens for sessions and CSRF, and TOTP secrets.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use netra_core::totp::TotpSecret;
+use sha2::{Digest, Sha256};
+
+/// Minimum password length for staff accounts.
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+/// Random bytes from the operating system.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    bytes
+}
+
+/// Hashes a password with Argon2id (the crate's default parameters: 19 MiB, 2 passes) and a random salt.
+pub fn hash_password(password: &str) -> String {
+    let salt = random_bytes::<16>();
+    Argon2::default()
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .expect("Argon2 accepts any password with a 16-byte salt")
+        .to_string()
+}
+
+/// Checks a password against a stored hash; a malformed hash never verifies.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(hash) => Argon2::default().verify_password(password.as_bytes(), &hash).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash that no password matches, checked against when the account does not exist, so that the response
+/// time does not reveal which usernames exist.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&data_encoding::BASE64URL_NOPAD.encode(&random_bytes::<24>())))
+}
+
+/// A new random token (32 bytes, URL-safe base64) for a session cookie or a CSRF field.
+pub fn new_token() -> String {
+    data_encoding::BASE64URL_NOPAD.encode(&random_bytes::<32>())
+}
+
+/// What the database keeps of a session token.
+pub fn token_hash(token: &str) -> String {
+    data_encoding::HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
+}
+
+/// A new random TOTP secret (20 bytes).
+pub fn new_totp_secret() -> TotpSecret {
+    TotpSecret::from_bytes(&random_bytes::<20>())
+}
+
+/// Why a new password is refused, in Indonesian and English.
+pub fn password_problem(password: &str, username: &str) -> Option<(&'static str, &'static str)> {
+    if password.chars().count() < MIN_PASSWORD_LENGTH {
+        return Some(("Kata sandi minimal 10 karakter.", "The password needs at least 10 characters."));
+    }
+    if password.to_lowercase().contains(&username.to_lowercase()) {
+        return Some(("Kata sandi tidak boleh memuat nama pengguna.", "The password must not contain the username."));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("rahasia-sekali-42");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("rahasia-sekali-42", &hash));
+        assert!(!verify_password("rahasia-sekali-43", &hash));
+        assert!(!verify_password("rahasia-sekali-42", "not a hash"));
+        assert_ne!(hash, hash_password("rahasia-sekali-42"), "salts differ");
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = new_token();
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, new_token());
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

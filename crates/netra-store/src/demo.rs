@@ -1,0 +1,259 @@
+//! The demo scenario of `netra serve --demo`: West Java in the Pilkada of 27 November 2024. The province's
+//! Bawaslu and one per kabupaten/kota, BKN, the regional governments as agencies, offices of Kabupaten Bandung
+//! (BKPSDM, Inspektorat, a dinas), one demo user per role, and candidate pairs for the governor's race and two
+//! regencies/cities. Everything is written through the audited store methods, as by an operator.
+//!
+//! Candidate names and ballot numbers follow the KPU determinations of September 2024; nicknames, slogans and
+//! hashtags are illustrative, for the screening engine's demo.
+
+use netra_core::region::RegionCode;
+use netra_core::role::Role;
+use netra_core::totp::TotpSecret;
+use time::OffsetDateTime;
+
+use crate::accounts::{Agency, AgencyKind, AuditContext, CandidatePair, Office, StaffUser, Unit};
+use crate::{Store, StoreResult};
+
+/// Region, ballot number, head, deputy, nicknames, parties, slogans, hashtags.
+type PairSeed = (
+    &'static str,
+    i32,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "netra-demo-2024";
+
+/// One demo account as printed at start-up.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub username: &'static str,
+    pub role: Role,
+    pub office: String,
+    /// Base32 TOTP secret for roles that must use a second factor.
+    pub totp_secret: Option<String>,
+}
+
+const WEST_JAVA: &str = "32";
+
+fn code(text: &str) -> RegionCode {
+    RegionCode::parse(text).expect("demo region codes are valid")
+}
+
+fn slug(name: &str) -> String {
+    name.to_lowercase().replace("kabupaten ", "kab-").replace("kota ", "kota-").replace(' ', "-")
+}
+
+/// Seeds the scenario into a store that has its reference data; returns the demo logins.
+pub async fn seed(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Vec<DemoLogin>> {
+    let ctx = AuditContext::system(now);
+    let province = code(WEST_JAVA);
+    let regencies = store.region_children(Some(province)).await?;
+
+    // Agencies: the province and each kabupaten/kota government.
+    let pemprov = Agency {
+        id: "pemprov-jabar".into(),
+        name: "Pemerintah Provinsi Jawa Barat".into(),
+        kind: AgencyKind::PemdaProvinsi,
+        region: Some(province),
+    };
+    store.create_agency(&ctx, &pemprov).await?;
+    for regency in &regencies {
+        let agency = Agency {
+            id: format!("pem{}", slug(&regency.name)).replace("pemkota-", "pemkot-"),
+            name: format!("Pemerintah {}", regency.name),
+            kind: AgencyKind::PemdaKabKota,
+            region: Some(regency.code),
+        };
+        store.create_agency(&ctx, &agency).await?;
+    }
+    let bandung = "pemkab-bandung";
+    for unit in ["Sekretariat Daerah", "Dinas Pendidikan", "Dinas Kesehatan", "Kecamatan Soreang", "BKPSDM"] {
+        store
+            .create_unit(
+                &ctx,
+                &Unit { id: uuid::Uuid::now_v7().to_string(), agency_id: bandung.into(), name: unit.into() },
+            )
+            .await?;
+    }
+
+    // Offices.
+    let office = |name: &str, region: Option<RegionCode>, agency: Option<&str>| Office {
+        id: uuid::Uuid::now_v7().to_string(),
+        name: name.to_string(),
+        region,
+        agency: agency.map(String::from),
+    };
+    let bawaslu_ri = office("Bawaslu Republik Indonesia", None, None);
+    let bawaslu_jabar = office("Bawaslu Provinsi Jawa Barat", Some(province), None);
+    let mut bawaslu_kab = Vec::new();
+    for regency in &regencies {
+        bawaslu_kab.push(office(&format!("Bawaslu {}", regency.name), Some(regency.code), None));
+    }
+    let bkn_pusat = office("Badan Kepegawaian Negara (Pusat)", None, None);
+    let bkn_kanreg = office("BKN Kantor Regional III Bandung", Some(province), None);
+    let bkpsdm = office("BKPSDM Kabupaten Bandung", Some(code("32.04")), Some(bandung));
+    let inspektorat = office("Inspektorat Kabupaten Bandung", Some(code("32.04")), Some(bandung));
+    let disdik = office("Dinas Pendidikan Kabupaten Bandung", Some(code("32.04")), Some(bandung));
+    let netra_ops = office("Pengelola Sistem Netra", None, None);
+    let custody = office("Kustodian Identitas Pelapor", None, None);
+    let mut all = vec![
+        &bawaslu_ri,
+        &bawaslu_jabar,
+        &bkn_pusat,
+        &bkn_kanreg,
+        &bkpsdm,
+        &inspektorat,
+        &disdik,
+        &netra_ops,
+        &custody,
+    ];
+    all.extend(bawaslu_kab.iter());
+    for office in all {
+        store.create_office(&ctx, office).await?;
+    }
+    let kab_bandung =
+        bawaslu_kab.iter().find(|o| o.region == Some(code("32.04"))).expect("Kabupaten Bandung is in West Java");
+
+    // One user per role.
+    let people: [(&'static str, &str, Role, &Office); 11] = [
+        ("bawaslu.kabbandung", "Rina Kurniasih", Role::BawasluKabKota, kab_bandung),
+        ("bawaslu.jabar", "Asep Saepudin", Role::BawasluProvinsi, &bawaslu_jabar),
+        ("bawaslu.ri", "Dewi Lestari", Role::BawasluRi, &bawaslu_ri),
+        ("bkn.kanreg3", "Hendra Gunawan", Role::BknRegional, &bkn_kanreg),
+        ("bkn.pusat", "Sri Wahyuni", Role::BknPusat, &bkn_pusat),
+        ("ppk.kabbandung", "Yusuf Hidayat", Role::PpkOffice, &bkpsdm),
+        ("inspektorat.kabbandung", "Nur Aini", Role::Inspektorat, &inspektorat),
+        ("admin.kabbandung", "Budi Santoso", Role::AgencyAdmin, &bkpsdm),
+        ("admin.sistem", "Admin Netra", Role::SystemAdmin, &netra_ops),
+        ("kustodian", "Maria Ulfa", Role::Custodian, &custody),
+        ("asn.demo", "Taufik Rahman", Role::AsnSelfService, &disdik),
+    ];
+    let password_hash = crate::auth::hash_password(DEMO_PASSWORD);
+    let mut logins = Vec::new();
+    for (index, (username, name, role, office)) in people.into_iter().enumerate() {
+        // Fixed, printed secrets so that the demo can be tried with any authenticator app (or `netra totp`).
+        let totp_secret = role
+            .requires_second_factor()
+            .then(|| TotpSecret::from_bytes(format!("netra-demo-totp-{index:04}").as_bytes()).to_base32());
+        let user = StaffUser {
+            id: uuid::Uuid::now_v7().to_string(),
+            username: username.to_string(),
+            display_name: name.to_string(),
+            role,
+            office_id: office.id.clone(),
+            must_change_password: false,
+            totp_secret: totp_secret.clone(),
+            disabled: false,
+            created_at: now,
+        };
+        store.create_user(&ctx, &user, &password_hash).await?;
+        logins.push(DemoLogin { username, role, office: office.name.clone(), totp_secret });
+    }
+
+    // Candidate pairs of the Pilkada 2024.
+    let pairs: [PairSeed; 8] = [
+        (
+            WEST_JAVA,
+            1,
+            "Acep Adang Ruhiat",
+            "Gitalis Dwi Natarina",
+            &["Acep Adang", "Gita KDI"],
+            &["PKB"],
+            &["Jabar Amanah"],
+            &["#AmanahJabar"],
+        ),
+        (
+            WEST_JAVA,
+            2,
+            "Jeje Wiradinata",
+            "Ronal Surapradja",
+            &["Jeje", "Ronal"],
+            &["PDI Perjuangan", "Hanura"],
+            &["Jabar Hejo"],
+            &["#JejeRonal"],
+        ),
+        (
+            WEST_JAVA,
+            3,
+            "Ahmad Syaikhu",
+            "Ilham Akbar Habibie",
+            &["ASIH", "Syaikhu", "Ilham Habibie"],
+            &["PKS", "NasDem", "PPP"],
+            &["Jabar Bahagia"],
+            &["#ASIH", "#JabarBahagia"],
+        ),
+        (
+            WEST_JAVA,
+            4,
+            "Dedi Mulyadi",
+            "Erwan Setiawan",
+            &["KDM", "Kang Dedi", "Dedi Erwan"],
+            &["Gerindra", "Golkar", "Demokrat", "PAN", "PSI"],
+            &["Jabar Istimewa"],
+            &["#JabarIstimewa", "#DediErwan"],
+        ),
+        (
+            "32.04",
+            1,
+            "Sahrul Gunawan",
+            "Gun Gun Gunawan",
+            &["Kang Sahrul", "SAGU"],
+            &["Golkar", "Gerindra", "PKS"],
+            &["Bandung Bedas Lanjut"],
+            &["#SAGU"],
+        ),
+        (
+            "32.04",
+            2,
+            "Dadang Supriatna",
+            "Ali Syakieb",
+            &["Kang DS", "Bedas"],
+            &["PKB", "NasDem", "PDI Perjuangan", "Demokrat"],
+            &["Bandung Bedas"],
+            &["#DSAli", "#BandungBedas"],
+        ),
+        (
+            "32.73",
+            1,
+            "Haru Suandharu",
+            "Ridwan Dhani Wirianata",
+            &["Haru", "Dhani"],
+            &["PKS", "PKB"],
+            &["Bandung Juara"],
+            &["#HaruDhani"],
+        ),
+        (
+            "32.73",
+            2,
+            "Muhammad Farhan",
+            "Erwin",
+            &["Kang Farhan", "Farhan Erwin"],
+            &["NasDem", "PKB", "PAN"],
+            &["Bandung Utama"],
+            &["#FarhanErwin"],
+        ),
+    ];
+    let list = |items: &[&str]| items.iter().map(|item| item.to_string()).collect::<Vec<_>>();
+    for (region, number, head, deputy, nicknames, parties, slogans, hashtags) in pairs {
+        let pair = CandidatePair {
+            id: uuid::Uuid::now_v7().to_string(),
+            election_id: "pilkada-2024".into(),
+            region: code(region),
+            ballot_number: number,
+            head_name: head.into(),
+            deputy_name: deputy.into(),
+            nicknames: list(nicknames),
+            parties: list(parties),
+            slogans: list(slogans),
+            hashtags: list(hashtags),
+        };
+        store.create_candidate_pair(&ctx, &pair).await?;
+    }
+    Ok(logins)
+}
