@@ -10,14 +10,17 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get, post};
 use netra_core::catalogue::Catalogue;
 use netra_store::Store;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod admin;
 mod api;
+pub mod auth;
 mod pages;
+pub mod staff;
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -26,13 +29,116 @@ pub struct AppState {
     pub catalogue: &'static Catalogue,
     /// The current time; a function so that tests can fix it.
     pub now: fn() -> time::OffsetDateTime,
+    /// Netra is reached over HTTPS (directly or behind a TLS proxy): cookies get the `Secure` attribute.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
     /// State over a store with the embedded catalogue and the system clock.
     pub fn new(store: Arc<dyn Store>) -> AppState {
-        AppState { store, catalogue: netra_core::builtin::catalogue(), now: time::OffsetDateTime::now_utc }
+        AppState {
+            store,
+            catalogue: netra_core::builtin::catalogue(),
+            now: time::OffsetDateTime::now_utc,
+            secure_cookies: false,
+        }
     }
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone.
+    Public,
+    /// Sign-in and its steps (the session may be incomplete).
+    SignIn,
+    /// Signed-in staff; covered by the role × route × jurisdiction matrix test.
+    Staff,
+}
+
+/// One registered route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub audience: Audience,
+}
+
+/// Builds the router and the table of its routes together, so the table cannot drift from the router.
+struct Routes {
+    router: Router<AppState>,
+    table: Vec<RouteInfo>,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        audience: Audience,
+        handler: MethodRouter<AppState>,
+    ) -> Routes {
+        self.table.push(RouteInfo { method, path, audience });
+        self.router = self.router.route(path, handler);
+        self
+    }
+}
+
+fn routes() -> Routes {
+    use Audience::{Public, SignIn, Staff};
+    Routes { router: Router::new(), table: Vec::new() }
+        .add("GET", "/", Public, get(pages::home))
+        .add("GET", "/katalog", Public, get(pages::catalogue))
+        .add("GET", "/static/netra.css", Public, get(pages::stylesheet))
+        .add("GET", "/healthz", Public, get(api::health))
+        .add("GET", "/api/v1/regions", Public, get(api::regions))
+        .add("GET", "/api/v1/catalogue", Public, get(api::catalogue))
+        .add("GET", "/bahasa", Public, get(staff::language))
+        .add("GET", "/masuk", SignIn, get(staff::login_form))
+        .add("POST", "/masuk", SignIn, post(staff::login_submit))
+        .add("GET", "/masuk/totp", SignIn, get(staff::totp_form))
+        .add("POST", "/masuk/totp", SignIn, post(staff::totp_submit))
+        .add("POST", "/keluar", Staff, post(staff::logout))
+        .add("GET", "/akun/sandi", Staff, get(staff::password_form))
+        .add("POST", "/akun/sandi", Staff, post(staff::password_submit))
+        .add("GET", "/akun/totp", Staff, get(staff::enrol_form))
+        .add("POST", "/akun/totp", Staff, post(staff::enrol_submit))
+        .add("GET", "/staf", Staff, get(staff::home))
+        .add("GET", "/admin/kantor", Staff, get(admin::offices))
+        .add("POST", "/admin/kantor", Staff, post(admin::office_create))
+        .add("GET", "/admin/kantor/{id}", Staff, get(admin::office_show))
+        .add("POST", "/admin/kantor/{id}", Staff, post(admin::office_update))
+        .add("GET", "/admin/pengguna", Staff, get(admin::users))
+        .add("POST", "/admin/pengguna", Staff, post(admin::user_create))
+        .add("GET", "/admin/pengguna/{id}", Staff, get(admin::user_show))
+        .add("POST", "/admin/pengguna/{id}", Staff, post(admin::user_update))
+        .add("POST", "/admin/pengguna/{id}/reset-sandi", Staff, post(admin::user_reset_password))
+        .add("POST", "/admin/pengguna/{id}/cabut-sesi", Staff, post(admin::user_revoke_sessions))
+        .add("POST", "/admin/pengguna/{id}/reset-totp", Staff, post(admin::user_reset_totp))
+        .add("GET", "/admin/instansi", Staff, get(admin::agencies))
+        .add("POST", "/admin/instansi", Staff, post(admin::agency_create))
+        .add("GET", "/admin/instansi/{id}", Staff, get(admin::agency_show))
+        .add("POST", "/admin/instansi/{id}", Staff, post(admin::agency_update))
+        .add("POST", "/admin/instansi/{id}/unit", Staff, post(admin::unit_create))
+        .add("GET", "/admin/instansi/{id}/unit/{unit}/hapus", Staff, get(admin::unit_delete_confirm))
+        .add("POST", "/admin/instansi/{id}/unit/{unit}/hapus", Staff, post(admin::unit_delete))
+        .add("GET", "/admin/pemilihan", Staff, get(admin::elections))
+        .add("GET", "/admin/pemilihan/{id}", Staff, get(admin::election_show))
+        .add("POST", "/admin/pemilihan/{id}/tahapan/{stage}", Staff, post(admin::stage_update))
+        .add("GET", "/paslon", Staff, get(admin::pairs))
+        .add("POST", "/paslon", Staff, post(admin::pair_create))
+        .add("GET", "/paslon/{id}", Staff, get(admin::pair_show))
+        .add("POST", "/paslon/{id}", Staff, post(admin::pair_update))
+        .add("POST", "/paslon/{id}/hapus", Staff, post(admin::pair_delete))
+        .add("GET", "/audit", Staff, get(admin::audit_recent))
+        .add("GET", "/audit/{kind}/{id}", Staff, get(admin::audit_object))
+        .add("GET", "/api/v1/candidate-pairs", Staff, get(admin::api_pairs))
+        .add("GET", "/api/v1/audit/{kind}/{id}", Staff, get(admin::api_audit))
+}
+
+/// Every route of the application, for tests and documentation.
+pub fn route_table() -> Vec<RouteInfo> {
+    routes().table
 }
 
 /// The full router with its middleware.
@@ -47,14 +153,10 @@ pub fn router(state: AppState) -> Router {
         (header::REFERRER_POLICY, "no-referrer"),
         (HeaderName::from_static("permissions-policy"), "geolocation=(), camera=(), microphone=()"),
     ];
-    let mut router = Router::new()
-        .route("/", get(pages::home))
-        .route("/katalog", get(pages::catalogue))
-        .route("/static/netra.css", get(pages::stylesheet))
-        .route("/healthz", get(api::health))
-        .route("/api/v1/regions", get(api::regions))
-        .route("/api/v1/catalogue", get(api::catalogue))
+    let mut router = routes()
+        .router
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
         .with_state(state)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -75,5 +177,6 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

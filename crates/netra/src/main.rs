@@ -27,6 +27,10 @@ enum Command {
     Migrate(StoreArgs),
     /// Check the legal catalogue's data files and list what they contain.
     Catalogue(CatalogueArgs),
+    /// Check the audit trail's hash chain.
+    Audit(AuditArgs),
+    /// Print the current TOTP code for a base32 secret (for the demo accounts that need a second factor).
+    Totp(TotpArgs),
     /// Compute a statutory deadline: when a clock started on a date runs out, holidays counted as the law says.
     Deadline(DeadlineArgs),
 }
@@ -48,9 +52,31 @@ struct ServeArgs {
     addr: SocketAddr,
     #[command(flatten)]
     store: StoreArgs,
-    /// Start on a fresh demo data directory (<data-dir>/demo, wiped at each start) with demo reference data.
+    /// Start on a fresh demo data directory (<data-dir>/demo, wiped at each start) seeded with the West Java
+    /// Pilkada 2024 scenario and one demo login per role.
     #[arg(long)]
     demo: bool,
+    /// Netra is reached over HTTPS (directly or behind a TLS-terminating proxy): mark cookies `Secure`.
+    #[arg(long, env = "NETRA_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Debug, Args)]
+struct AuditArgs {
+    #[command(subcommand)]
+    command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Re-compute the chain; name the first entry that was edited, deleted or reordered (exit status 2).
+    Verify(StoreArgs),
+}
+
+#[derive(Debug, Args)]
+struct TotpArgs {
+    /// The base32 secret, as printed by `netra serve --demo`.
+    secret: String,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +113,14 @@ fn main() -> ExitCode {
         Command::Serve(args) => runtime().and_then(|rt| rt.block_on(serve(args))),
         Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(migrate(args))),
         Command::Catalogue(args) => catalogue(args),
+        Command::Audit(AuditArgs { command: AuditCommand::Verify(args) }) => {
+            match runtime().and_then(|rt| rt.block_on(audit_verify(args))) {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::from(2),
+                Err(error) => Err(error),
+            }
+        }
+        Command::Totp(args) => totp(args),
         Command::Deadline(args) => deadline(args),
     };
     match result {
@@ -147,14 +181,24 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr()?;
     let backend = store.backend();
-    println!("Netra berjalan di http://{address}/ (basis data: {backend}). Tekan Ctrl-C untuk berhenti.");
     if args.demo {
-        println!(
-            "Mode demo: data di {}; buka http://{address}/ dan http://{address}/katalog",
-            args.store.data_dir.display()
-        );
+        let logins = netra_store::demo::seed(store.as_ref(), time::OffsetDateTime::now_utc())
+            .await
+            .context("cannot seed the demo scenario")?;
+        println!("Mode demo (Pilkada 2024, Jawa Barat): data di {}", args.store.data_dir.display());
+        println!("Masuk di http://{address}/masuk; kata sandi semua akun demo: {}", netra_store::demo::DEMO_PASSWORD);
+        for login in &logins {
+            print!("  {:<24} {:<34} {}", login.username, login.role.name(netra_core::Locale::Id), login.office);
+            match &login.totp_secret {
+                Some(secret) => println!(" (kunci TOTP {secret}; kode: `netra totp {secret}`)"),
+                None => println!(),
+            }
+        }
     }
-    netra_web::serve(listener, netra_web::AppState::new(store), shutdown_signal()).await.context("server error")?;
+    println!("Netra berjalan di http://{address}/ (basis data: {backend}). Tekan Ctrl-C untuk berhenti.");
+    let mut state = netra_web::AppState::new(store);
+    state.secure_cookies = args.secure_cookies;
+    netra_web::serve(listener, state, shutdown_signal()).await.context("server error")?;
     println!("Netra berhenti.");
     Ok(())
 }
@@ -192,6 +236,30 @@ async fn migrate(args: StoreArgs) -> anyhow::Result<()> {
         counts.districts,
         store.elections().await?.len()
     );
+    Ok(())
+}
+
+async fn audit_verify(args: StoreArgs) -> anyhow::Result<bool> {
+    let config = store_config(&args);
+    let store = netra_store::open(&config).await.with_context(|| format!("cannot open the database ({config:?})"))?;
+    match netra_store::verify_audit_chain(store.as_ref()).await? {
+        Ok(head) => {
+            println!("Rantai audit utuh: {} entri; hash terakhir {}.", head.length, head.hash);
+            Ok(true)
+        }
+        Err(broken) => {
+            println!("Rantai audit RUSAK pada entri #{}: {broken}.", broken.seq());
+            Ok(false)
+        }
+    }
+}
+
+fn totp(args: TotpArgs) -> anyhow::Result<()> {
+    let secret = netra_core::totp::TotpSecret::from_base32(&args.secret)
+        .context("the secret is not base32 (letters A–Z and digits 2–7, at least 16 characters)")?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let left = netra_core::totp::STEP_SECONDS - now.rem_euclid(netra_core::totp::STEP_SECONDS);
+    println!("{} (berlaku {left} detik lagi)", secret.code_at(now));
     Ok(())
 }
 
