@@ -360,6 +360,10 @@ impl UserAdmin<'_> {
             }
         };
         let office = self.offices().await?.into_iter().find(|office| office.id == office_id.trim());
+        if office.is_none() && self.scope.store.office(office_id.trim()).await?.is_some() {
+            // The form only offers offices in scope: another office's id is not shown to exist.
+            return Err(AccessError::NotFound);
+        }
         if office.is_none() {
             errors.push(FieldError::new(
                 "office_id",
@@ -701,11 +705,8 @@ impl CandidateDesk<'_> {
                     "Pairs stand in a province or regency/city.",
                 ));
             } else if !self.scope.covers(&ObjectScope::region(code)) {
-                errors.push(FieldError::new(
-                    "region",
-                    "Wilayah di luar kewenangan Anda.",
-                    "Region outside your jurisdiction.",
-                ));
+                // Outside the jurisdiction is a refusal, not a typo to correct.
+                return Err(AccessError::Denied);
             }
         }
         let ballot_number = match input.ballot_number.trim().parse::<i32>() {

@@ -119,3 +119,715 @@ async fn unknown_pages_answer_404_in_indonesian() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("Halaman tidak ditemukan"));
 }
+
+// ----- Staff: sessions, CSRF, throttling, demo logins, and the role × route × jurisdiction matrix -----
+
+use netra_core::role::Role;
+use netra_store::AuditContext;
+use netra_store::accounts::{Agency, AgencyKind, CandidatePair, Office, SessionRecord, StaffUser, Unit};
+
+const NOW: time::OffsetDateTime = time::macros::datetime!(2024-10-01 09:00 +7);
+
+struct Staffed {
+    app: TestApp,
+    logins: Vec<netra_store::demo::DemoLogin>,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Staffed {
+    async fn spawn() -> Staffed {
+        let app = TestApp::spawn().await;
+        let logins = netra_store::demo::seed(app.state.store.as_ref(), NOW).await.unwrap();
+        Staffed { app, logins }
+    }
+
+    fn store(&self) -> &Arc<dyn Store> {
+        &self.app.state.store
+    }
+
+    /// A complete session for a user, created directly (no password hashing per request).
+    async fn session_for(&self, username: &str) -> (String, String) {
+        let user = self.store().user_by_username(username).await.unwrap().unwrap();
+        let token = netra_store::auth::new_token();
+        let csrf = netra_store::auth::new_token();
+        let session = SessionRecord {
+            token_hash: netra_store::auth::token_hash(&token),
+            user_id: user.id,
+            csrf_token: csrf.clone(),
+            second_factor: true,
+            created_at: NOW,
+            last_seen_at: NOW,
+            expires_at: NOW + time::Duration::hours(2),
+        };
+        self.store().create_session(&session).await.unwrap();
+        (token, csrf)
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = router(self.app.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024).await.unwrap();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn request(&self, method: &str, uri: &str, cookie: Option<&str>, form: &[(&str, String)]) -> Reply {
+        let mut builder = Request::builder().method(method).uri(uri).header("host", "netra.test");
+        if let Some(cookie) = cookie {
+            builder = builder.header("cookie", cookie);
+        }
+        let body = if method == "POST" {
+            builder = builder.header("content-type", "application/x-www-form-urlencoded");
+            Body::from(serde_urlencoded::to_string(form).unwrap())
+        } else {
+            Body::empty()
+        };
+        self.send(builder.body(body).unwrap()).await
+    }
+}
+
+fn session_cookie(token: &str) -> String {
+    format!("netra_sesi={token}")
+}
+
+fn csrf_from(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// Signs in through the real form; returns the session cookie pair and the landing response.
+async fn sign_in(app: &Staffed, username: &str, password: &str) -> (Option<String>, Reply) {
+    let page = app.request("GET", "/masuk", None, &[]).await;
+    let csrf = csrf_from(&page.body);
+    let pre = format!("netra_csrf={csrf}");
+    let form = [
+        ("csrf", csrf.clone()),
+        ("username", username.into()),
+        ("password", password.into()),
+        ("lanjut", String::new()),
+    ];
+    let reply = app.request("POST", "/masuk", Some(&pre), &form).await;
+    let session = reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("netra_sesi="))
+        .map(|v| v.split(';').next().unwrap().to_string());
+    (session, reply)
+}
+
+#[tokio::test]
+async fn each_demo_login_lands_on_a_page_for_its_role() {
+    let app = Staffed::spawn().await;
+    let logins = app.logins.clone();
+    assert_eq!(logins.len(), Role::ALL.len());
+    for login in logins {
+        let (session, reply) = sign_in(&app, login.username, netra_store::demo::DEMO_PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", login.username);
+        let cookie = session.expect("a session cookie");
+        let mut target = reply.headers["location"].to_str().unwrap().to_string();
+        if let Some(secret) = &login.totp_secret {
+            assert_eq!(target, "/staf");
+            let step = app.request("GET", "/staf", Some(&cookie), &[]).await;
+            assert_eq!(step.headers["location"], "/masuk/totp", "{} owes the second factor", login.username);
+            let page = app.request("GET", "/masuk/totp", Some(&cookie), &[]).await;
+            let code = netra_core::totp::TotpSecret::from_base32(secret).unwrap().code_at(NOW.unix_timestamp());
+            let wrong = app
+                .request(
+                    "POST",
+                    "/masuk/totp",
+                    Some(&cookie),
+                    &[("csrf", csrf_from(&page.body)), ("code", "000000".into())],
+                )
+                .await;
+            assert!(wrong.body.contains("Kode salah"), "a wrong code is refused");
+            let done = app
+                .request("POST", "/masuk/totp", Some(&cookie), &[("csrf", csrf_from(&page.body)), ("code", code)])
+                .await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER);
+            target = done.headers["location"].to_str().unwrap().to_string();
+        }
+        let landing = app.request("GET", &target, Some(&cookie), &[]).await;
+        assert_eq!(landing.status, StatusCode::OK, "{} lands on {target}", login.username);
+        assert!(
+            landing.body.contains(&format!("<h1>{}</h1>", escaped(login.role.name(netra_core::Locale::Id)))),
+            "{}",
+            login.username
+        );
+        assert!(landing.body.contains(&escaped(&login.office)), "{} sees their office", login.username);
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_throttled_per_account() {
+    let app = Staffed::spawn().await;
+    for _ in 0..5 {
+        let (session, reply) = sign_in(&app, "bawaslu.jabar", "salah-sekali-123").await;
+        assert!(session.is_none());
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(reply.body.contains("Nama pengguna atau kata sandi salah"));
+    }
+    let (session, reply) = sign_in(&app, "bawaslu.jabar", netra_store::demo::DEMO_PASSWORD).await;
+    assert!(session.is_none(), "even the right password waits out the throttle");
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.headers.contains_key("retry-after"));
+    let (other, _) = sign_in(&app, "bawaslu.ri", netra_store::demo::DEMO_PASSWORD).await;
+    assert!(other.is_some(), "other accounts are not locked by one account's failures");
+}
+
+#[tokio::test]
+async fn cross_site_and_tokenless_posts_are_refused_and_cookies_are_safe() {
+    let mut app = Staffed::spawn().await;
+    let (token, csrf) = app.session_for("admin.sistem").await;
+    let cookie = session_cookie(&token);
+    let form = [
+        ("csrf", csrf.clone()),
+        ("name", "Kantor Uji".to_string()),
+        ("region", String::new()),
+        ("agency", String::new()),
+    ];
+    let cross = app
+        .send(
+            Request::post("/admin/kantor")
+                .header("host", "netra.test")
+                .header("origin", "https://evil.example")
+                .header("cookie", &cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(form.clone()).unwrap()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    let fetch_site = app
+        .send(
+            Request::post("/admin/kantor")
+                .header("host", "netra.test")
+                .header("sec-fetch-site", "cross-site")
+                .header("cookie", &cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(form.clone()).unwrap()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(fetch_site.status, StatusCode::FORBIDDEN);
+    let tokenless = app.request("POST", "/admin/kantor", Some(&cookie), &form[1..]).await;
+    assert_eq!(tokenless.status, StatusCode::FORBIDDEN);
+    let offices = app.store().offices().await.unwrap();
+    assert!(!offices.iter().any(|o| o.name == "Kantor Uji"), "nothing was written");
+    let accepted = app.request("POST", "/admin/kantor", Some(&cookie), &form).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+
+    let (_, reply) = sign_in(&app, "bawaslu.ri", netra_store::demo::DEMO_PASSWORD).await;
+    let set = reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("netra_sesi="))
+        .unwrap();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure"), "{set}");
+    app.app.state.secure_cookies = true;
+    let (_, reply) = sign_in(&app, "bawaslu.ri", netra_store::demo::DEMO_PASSWORD).await;
+    let set = reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("netra_sesi="))
+        .unwrap();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Secure"), "{set}");
+}
+
+#[tokio::test]
+async fn forms_show_errors_beside_fields_and_changes_are_audited() {
+    let app = Staffed::spawn().await;
+    let (token, csrf) = app.session_for("bawaslu.kabbandung").await;
+    let cookie = session_cookie(&token);
+    let form = [
+        ("csrf", csrf.clone()),
+        ("election_id", "pilkada-2024".into()),
+        ("region", "32.04".into()),
+        ("ballot_number", "abc".into()),
+        ("head_name", String::new()),
+        ("deputy_name", "X".into()),
+    ];
+    let reply = app.request("POST", "/paslon", Some(&cookie), &form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("id=\"ballot_number-error\"") && reply.body.contains("Nomor urut 1–99."));
+    assert!(reply.body.contains("id=\"head_name-error\""));
+    assert!(reply.body.contains("value=\"X\""), "input is kept");
+    let good = [
+        ("csrf", csrf),
+        ("election_id", "pilkada-2024".into()),
+        ("region", "32.04".into()),
+        ("ballot_number", "7".into()),
+        ("head_name", "Calon Uji".into()),
+        ("deputy_name", "Wakil Uji".into()),
+        ("hashtags", "UjiMenang".into()),
+    ];
+    let reply = app.request("POST", "/paslon", Some(&cookie), &good).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let location = reply.headers["location"].to_str().unwrap().to_string();
+    let id = location.trim_start_matches("/paslon/").split('?').next().unwrap().to_string();
+    let trail = app.request("GET", &format!("/audit/candidate_pair/{id}"), Some(&cookie), &[]).await;
+    assert!(trail.body.contains("candidate_pair.create") && trail.body.contains("Calon Uji"));
+    let pair = app.store().candidate_pair(&id).await.unwrap().unwrap();
+    assert_eq!(pair.hashtags, ["#UjiMenang"]);
+}
+
+/// Out-of-scope fixtures in East Java, and targets for user operations.
+struct Objects {
+    office: (String, String),
+    user: (String, String),
+    agency: (String, String),
+    unit: (String, String),
+    pair: (String, String),
+    stage: String,
+}
+
+async fn objects(app: &Staffed) -> Objects {
+    let store = app.store();
+    let ctx = AuditContext::system(NOW);
+    let code = |t: &str| netra_core::region::RegionCode::parse(t).unwrap();
+    store
+        .create_agency(
+            &ctx,
+            &Agency {
+                id: "pemkot-surabaya".into(),
+                name: "Pemerintah Kota Surabaya".into(),
+                kind: AgencyKind::PemdaKabKota,
+                region: Some(code("35.78")),
+            },
+        )
+        .await
+        .unwrap();
+    let out_office = Office {
+        id: "office-sby".into(),
+        name: "BKPSDM Kota Surabaya".into(),
+        region: Some(code("35.78")),
+        agency: Some("pemkot-surabaya".into()),
+    };
+    store.create_office(&ctx, &out_office).await.unwrap();
+    let in_office = store.offices().await.unwrap().into_iter().find(|o| o.name == "BKPSDM Kabupaten Bandung").unwrap();
+    for (id, name, office) in
+        [("target-bdg", "target.bandung", &in_office.id), ("target-sby", "target.surabaya", &out_office.id)]
+    {
+        let user = StaffUser {
+            id: id.into(),
+            username: name.into(),
+            display_name: name.into(),
+            role: Role::PpkOffice,
+            office_id: office.clone(),
+            must_change_password: false,
+            totp_secret: None,
+            disabled: false,
+            created_at: NOW,
+        };
+        store.create_user(&ctx, &user, &netra_store::auth::hash_password("target-password-1")).await.unwrap();
+    }
+    store
+        .create_unit(
+            &ctx,
+            &Unit { id: "unit-sby".into(), agency_id: "pemkot-surabaya".into(), name: "Dinas Kominfo Surabaya".into() },
+        )
+        .await
+        .unwrap();
+    let in_unit =
+        store.units("pemkab-bandung").await.unwrap().into_iter().find(|u| u.name == "Dinas Pendidikan").unwrap();
+    let out_pair = CandidatePair {
+        id: "pair-sby".into(),
+        election_id: "pilkada-2024".into(),
+        region: code("35.78"),
+        ballot_number: 1,
+        head_name: "Eri Cahyadi".into(),
+        deputy_name: "Armuji".into(),
+        nicknames: vec![],
+        parties: vec![],
+        slogans: vec![],
+        hashtags: vec![],
+    };
+    store.create_candidate_pair(&ctx, &out_pair).await.unwrap();
+    let in_pair =
+        store.candidate_pairs(None).await.unwrap().into_iter().find(|p| p.head_name == "Dadang Supriatna").unwrap();
+    let stage = store.election("pilkada-2024").await.unwrap().unwrap().stages[0].id.clone();
+    Objects {
+        office: (in_office.id, out_office.id),
+        user: ("target-bdg".into(), "target-sby".into()),
+        agency: ("pemkab-bandung".into(), "pemkot-surabaya".into()),
+        unit: (in_unit.id, "unit-sby".into()),
+        pair: (in_pair.id, out_pair.id),
+        stage,
+    }
+}
+
+/// What a route acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    Nothing,
+    Office,
+    User,
+    Agency,
+    Unit,
+    Pair,
+    FreshPair,
+    FreshUnit,
+    Election,
+}
+
+struct Case {
+    method: &'static str,
+    path: &'static str,
+    /// Roles that may use the route at all, on objects within their jurisdiction.
+    roles: &'static [Role],
+    /// Whether the jurisdiction limits the route (regional roles are refused out-of-scope objects).
+    scoped: bool,
+    target: Target,
+    /// Text that appears only when the object's data is shown: (in-scope, out-of-scope).
+    markers: Option<(&'static str, &'static str)>,
+}
+
+const ALL: &[Role] = &Role::ALL;
+const SYS: &[Role] = &[Role::SystemAdmin];
+const USER_ADMINS: &[Role] = &[Role::SystemAdmin, Role::AgencyAdmin];
+const VIEWERS: &[Role] = &[
+    Role::BawasluKabKota,
+    Role::BawasluProvinsi,
+    Role::BawasluRi,
+    Role::BknRegional,
+    Role::BknPusat,
+    Role::PpkOffice,
+    Role::Inspektorat,
+    Role::SystemAdmin,
+];
+const EDITORS: &[Role] = &[Role::BawasluKabKota, Role::BawasluProvinsi, Role::BawasluRi, Role::SystemAdmin];
+const AUDITORS: &[Role] = &[
+    Role::BawasluKabKota,
+    Role::BawasluProvinsi,
+    Role::BawasluRi,
+    Role::BknRegional,
+    Role::BknPusat,
+    Role::PpkOffice,
+    Role::Inspektorat,
+    Role::AgencyAdmin,
+    Role::SystemAdmin,
+];
+
+fn cases() -> Vec<Case> {
+    use Target::*;
+    let case = |method, path, roles, scoped, target, markers| Case { method, path, roles, scoped, target, markers };
+    let office = Some(("BKPSDM Kabupaten Bandung", "BKPSDM Kota Surabaya"));
+    let user = Some(("target.bandung", "target.surabaya"));
+    let pair = Some(("Dadang Supriatna", "Eri Cahyadi"));
+    vec![
+        case("GET", "/staf", ALL, false, Nothing, None),
+        case("GET", "/akun/sandi", ALL, false, Nothing, None),
+        case("GET", "/akun/totp", ALL, false, Nothing, None),
+        case("GET", "/admin/kantor", SYS, false, Nothing, office),
+        case("GET", "/admin/kantor/{id}", SYS, false, Office, office),
+        case("GET", "/admin/pengguna", USER_ADMINS, true, Nothing, user),
+        case("GET", "/admin/pengguna/{id}", USER_ADMINS, true, User, user),
+        case(
+            "GET",
+            "/admin/instansi",
+            USER_ADMINS,
+            true,
+            Nothing,
+            Some(("Pemerintah Kabupaten Bandung", "Pemerintah Kota Surabaya")),
+        ),
+        case(
+            "GET",
+            "/admin/instansi/{id}",
+            USER_ADMINS,
+            true,
+            Agency,
+            Some(("Dinas Pendidikan", "Dinas Kominfo Surabaya")),
+        ),
+        case(
+            "GET",
+            "/admin/instansi/{id}/unit/{unit}/hapus",
+            USER_ADMINS,
+            true,
+            Unit,
+            Some(("Dinas Pendidikan", "Dinas Kominfo Surabaya")),
+        ),
+        case("GET", "/admin/pemilihan", SYS, false, Nothing, Some(("Wali Kota Serentak 2024", "Wali Kota Serentak 2024"))),
+        case("GET", "/admin/pemilihan/{id}", SYS, false, Election, None),
+        case("GET", "/paslon", VIEWERS, true, Nothing, pair),
+        case("GET", "/paslon/{id}", VIEWERS, true, Pair, pair),
+        case(
+            "GET",
+            "/audit",
+            AUDITORS,
+            true,
+            Nothing,
+            Some(("Kantor dibuat: BKPSDM Kabupaten Bandung", "Kantor dibuat: BKPSDM Kota Surabaya")),
+        ),
+        case(
+            "GET",
+            "/audit/{kind}/{id}",
+            AUDITORS,
+            true,
+            Office,
+            Some(("Kantor dibuat: BKPSDM Kabupaten Bandung", "Kantor dibuat: BKPSDM Kota Surabaya")),
+        ),
+        case("GET", "/api/v1/candidate-pairs", VIEWERS, true, Nothing, pair),
+        case(
+            "GET",
+            "/api/v1/audit/{kind}/{id}",
+            AUDITORS,
+            true,
+            Office,
+            Some(("Kantor dibuat: BKPSDM Kabupaten Bandung", "Kantor dibuat: BKPSDM Kota Surabaya")),
+        ),
+        case("POST", "/akun/sandi", ALL, false, Nothing, None),
+        case("POST", "/akun/totp", ALL, false, Nothing, None),
+        case("POST", "/admin/kantor", SYS, false, Nothing, None),
+        case("POST", "/admin/kantor/{id}", SYS, false, Office, None),
+        case("POST", "/admin/pengguna", USER_ADMINS, true, Office, None),
+        case("POST", "/admin/pengguna/{id}", USER_ADMINS, true, User, None),
+        case("POST", "/admin/pengguna/{id}/reset-sandi", USER_ADMINS, true, User, None),
+        case("POST", "/admin/pengguna/{id}/cabut-sesi", USER_ADMINS, true, User, None),
+        case("POST", "/admin/pengguna/{id}/reset-totp", USER_ADMINS, true, User, None),
+        case("POST", "/admin/instansi", SYS, false, Nothing, None),
+        case("POST", "/admin/instansi/{id}", SYS, false, Agency, None),
+        case("POST", "/admin/instansi/{id}/unit", USER_ADMINS, true, Agency, None),
+        case("POST", "/admin/instansi/{id}/unit/{unit}/hapus", USER_ADMINS, true, FreshUnit, None),
+        case("POST", "/admin/pemilihan/{id}/tahapan/{stage}", SYS, false, Election, None),
+        case("POST", "/paslon", EDITORS, true, Nothing, None),
+        case("POST", "/paslon/{id}", EDITORS, true, Pair, None),
+        case("POST", "/paslon/{id}/hapus", EDITORS, true, FreshPair, None),
+        case("POST", "/keluar", ALL, false, Nothing, None),
+    ]
+}
+
+fn demo_username(role: Role) -> &'static str {
+    match role {
+        Role::BawasluKabKota => "bawaslu.kabbandung",
+        Role::BawasluProvinsi => "bawaslu.jabar",
+        Role::BawasluRi => "bawaslu.ri",
+        Role::BknRegional => "bkn.kanreg3",
+        Role::BknPusat => "bkn.pusat",
+        Role::PpkOffice => "ppk.kabbandung",
+        Role::Inspektorat => "inspektorat.kabbandung",
+        Role::AgencyAdmin => "admin.kabbandung",
+        Role::SystemAdmin => "admin.sistem",
+        Role::Custodian => "kustodian",
+        Role::AsnSelfService => "asn.demo",
+    }
+}
+
+/// Roles whose jurisdiction is the whole country.
+fn national(role: Role) -> bool {
+    matches!(role, Role::BawasluRi | Role::BknPusat | Role::SystemAdmin | Role::Custodian)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_route_jurisdiction_matrix() {
+    let app = Staffed::spawn().await;
+    let objects = objects(&app).await;
+    let cases = cases();
+
+    // Every staff route of the router has a case, and every case is a real route.
+    let table = netra_web::route_table();
+    let staff_routes: Vec<(&str, &str)> =
+        table.iter().filter(|r| r.audience == netra_web::Audience::Staff).map(|r| (r.method, r.path)).collect();
+    let missing: Vec<_> =
+        staff_routes.iter().filter(|(m, p)| !cases.iter().any(|c| c.method == *m && c.path == *p)).collect();
+    assert!(missing.is_empty(), "staff routes without a row in the access matrix: {missing:?}");
+    let unknown: Vec<_> =
+        cases.iter().filter(|c| !staff_routes.contains(&(c.method, c.path))).map(|c| (c.method, c.path)).collect();
+    assert!(unknown.is_empty(), "matrix rows for routes that do not exist: {unknown:?}");
+
+    let store = app.store().clone();
+    let ctx = AuditContext::system(NOW);
+    let mut counter = 10;
+    let mut checked = 0;
+    for case in &cases {
+        for role in Role::ALL {
+            for in_scope in [true, false] {
+                counter += 1;
+                let pick = |pair: &(String, String)| if in_scope { pair.0.clone() } else { pair.1.clone() };
+                let region = if in_scope { "32.04" } else { "35.78" };
+                let (id, kind) = match case.target {
+                    Target::Nothing => (String::new(), ""),
+                    Target::Office => (pick(&objects.office), "office"),
+                    Target::User => (pick(&objects.user), "user"),
+                    Target::Agency => (pick(&objects.agency), "agency"),
+                    Target::Unit => (pick(&objects.agency), "unit"),
+                    Target::Pair => (pick(&objects.pair), "candidate_pair"),
+                    Target::Election => ("pilkada-2024".to_string(), "election"),
+                    Target::FreshPair => {
+                        let pair = CandidatePair {
+                            id: format!("fresh-pair-{counter}"),
+                            election_id: "pemilu-2024".into(),
+                            region: netra_core::region::RegionCode::parse(region).unwrap(),
+                            ballot_number: counter % 90 + 1,
+                            head_name: format!("Fresh {counter}"),
+                            deputy_name: "Wakil".into(),
+                            nicknames: vec![],
+                            parties: vec![],
+                            slogans: vec![],
+                            hashtags: vec![],
+                        };
+                        store.create_candidate_pair(&ctx, &pair).await.unwrap();
+                        (pair.id, "candidate_pair")
+                    }
+                    Target::FreshUnit => {
+                        let unit = Unit {
+                            id: format!("fresh-unit-{counter}"),
+                            agency_id: pick(&objects.agency),
+                            name: format!("Unit {counter}"),
+                        };
+                        store.create_unit(&ctx, &unit).await.unwrap();
+                        (unit.agency_id.clone(), "unit")
+                    }
+                };
+                let unit_id = match case.target {
+                    Target::Unit => pick(&objects.unit),
+                    Target::FreshUnit => format!("fresh-unit-{counter}"),
+                    _ => String::new(),
+                };
+                let path = case
+                    .path
+                    .replace("{id}", &id)
+                    .replace("{kind}", kind)
+                    .replace("{unit}", &unit_id)
+                    .replace("{stage}", &objects.stage);
+                let (token, csrf) = app.session_for(demo_username(role)).await;
+                let form: Vec<(&str, String)> = match (case.method, case.path) {
+                    ("GET", _) => vec![],
+                    (_, "/akun/sandi") => vec![
+                        ("current", netra_store::demo::DEMO_PASSWORD.into()),
+                        ("new_password", netra_store::demo::DEMO_PASSWORD.into()),
+                        ("confirm", netra_store::demo::DEMO_PASSWORD.into()),
+                    ],
+                    (_, "/akun/totp") => {
+                        let secret = netra_core::totp::TotpSecret::from_bytes(b"matrix-secret-123456");
+                        vec![("secret", secret.to_base32()), ("code", secret.code_at(NOW.unix_timestamp()))]
+                    }
+                    (_, "/admin/kantor") => vec![
+                        ("name", format!("Kantor {counter}")),
+                        ("region", region.into()),
+                        ("agency", String::new()),
+                    ],
+                    (_, "/admin/kantor/{id}") => {
+                        let office = store.office(&id).await.unwrap().unwrap();
+                        vec![
+                            ("name", office.name),
+                            ("region", office.region.map(|c| c.to_string()).unwrap_or_default()),
+                            ("agency", office.agency.unwrap_or_default()),
+                        ]
+                    }
+                    (_, "/admin/pengguna") => vec![
+                        ("username", format!("baru{counter}")),
+                        ("display_name", "Baru".into()),
+                        ("role", "ppk_office".into()),
+                        ("office_id", id.clone()),
+                        ("password", "sandi-sementara-1".into()),
+                    ],
+                    (_, "/admin/pengguna/{id}") => {
+                        let user = store.user(&id).await.unwrap().unwrap();
+                        vec![
+                            ("display_name", user.display_name),
+                            ("role", user.role.as_str().into()),
+                            ("office_id", user.office_id),
+                        ]
+                    }
+                    (_, "/admin/pengguna/{id}/reset-sandi") => vec![("password", "sandi-sementara-1".into())],
+                    (_, "/admin/instansi") => vec![
+                        ("id", format!("instansi-{counter}")),
+                        ("name", format!("Instansi {counter}")),
+                        ("kind", "lembaga".into()),
+                        ("region", String::new()),
+                    ],
+                    (_, "/admin/instansi/{id}") => {
+                        let agency = store.agency(&id).await.unwrap().unwrap();
+                        vec![
+                            ("name", agency.name),
+                            ("kind", agency.kind.as_str().into()),
+                            ("region", agency.region.map(|c| c.to_string()).unwrap_or_default()),
+                        ]
+                    }
+                    (_, "/admin/instansi/{id}/unit") => vec![("name", format!("Unit baru {counter}"))],
+                    (_, "/admin/pemilihan/{id}/tahapan/{stage}") => {
+                        let election = store.election("pilkada-2024").await.unwrap().unwrap();
+                        vec![
+                            ("start", election.stages[0].start.to_string()),
+                            ("end", election.stages[0].end.to_string()),
+                        ]
+                    }
+                    (_, "/paslon") => vec![
+                        ("election_id", "pilkada-2024".into()),
+                        ("region", region.into()),
+                        ("ballot_number", (counter % 80 + 10).to_string()),
+                        ("head_name", format!("Baru {counter}")),
+                        ("deputy_name", "Wakil".into()),
+                    ],
+                    (_, "/paslon/{id}") => {
+                        let pair = store.candidate_pair(&id).await.unwrap().unwrap();
+                        vec![
+                            ("election_id", pair.election_id),
+                            ("region", pair.region.to_string()),
+                            ("ballot_number", pair.ballot_number.to_string()),
+                            ("head_name", pair.head_name),
+                            ("deputy_name", pair.deputy_name),
+                        ]
+                    }
+                    _ => vec![],
+                };
+                let mut form_with_token = vec![("csrf", csrf)];
+                form_with_token.extend(form);
+                let reply = app.request(case.method, &path, Some(&session_cookie(&token)), &form_with_token).await;
+
+                // A list is allowed either way; "out of scope" then means the other region's object is absent.
+                let list = case.method == "GET" && case.target == Target::Nothing;
+                let allowed = case.roles.contains(&role) && (in_scope || !case.scoped || national(role) || list);
+                let restricted = case.scoped && !national(role);
+                let what =
+                    format!("{role:?} {} {path} ({})", case.method, if in_scope { "in scope" } else { "out of scope" });
+                if allowed {
+                    let redirect = reply.headers.get("location").map(|l| l.to_str().unwrap().to_string());
+                    assert!(
+                        reply.status == StatusCode::OK
+                            || (reply.status == StatusCode::SEE_OTHER && redirect.as_deref() != Some("/masuk")
+                                || case.path == "/keluar"),
+                        "{what}: expected success, got {} {redirect:?}: {}",
+                        reply.status,
+                        &reply.body[..reply.body.len().min(400)]
+                    );
+                    if let Some((inside, outside)) = case.markers {
+                        let marker = if in_scope { inside } else { outside };
+                        if in_scope || !restricted {
+                            assert!(
+                                reply.body.contains(&escaped(marker)) || reply.body.contains(marker),
+                                "{what}: should show {marker:?}"
+                            );
+                        }
+                        if restricted && inside != outside {
+                            assert!(!reply.body.contains(outside), "{what}: must not show {outside:?}");
+                        }
+                    }
+                } else {
+                    assert!(
+                        reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::NOT_FOUND,
+                        "{what}: expected 403 or 404, got {}: {}",
+                        reply.status,
+                        &reply.body[..reply.body.len().min(400)]
+                    );
+                    if let Some((inside, outside)) = case.markers {
+                        let marker = if in_scope { inside } else { outside };
+                        assert!(!reply.body.contains(marker), "{what}: a refusal must not carry data");
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, cases.len() * Role::ALL.len() * 2);
+}
