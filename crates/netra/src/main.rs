@@ -181,6 +181,7 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr()?;
     let backend = store.backend();
+    println!("Netra berjalan di http://{address}/ (basis data: {backend}). Tekan Ctrl-C untuk berhenti.");
     if args.demo {
         let logins = netra_store::demo::seed(store.as_ref(), time::OffsetDateTime::now_utc())
             .await
@@ -195,7 +196,6 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     }
-    println!("Netra berjalan di http://{address}/ (basis data: {backend}). Tekan Ctrl-C untuk berhenti.");
     let mut state = netra_web::AppState::new(store);
     state.secure_cookies = args.secure_cookies;
     netra_web::serve(listener, state, shutdown_signal()).await.context("server error")?;

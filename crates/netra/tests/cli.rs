@@ -102,6 +102,10 @@ fn demo_server_serves_home_and_catalogue_and_stops_on_ctrl_c() {
     let (clean, printed) = server.interrupt();
     assert!(clean, "exit status after Ctrl-C");
     assert!(printed.contains("Netra berhenti."), "{printed}");
+    for username in ["bawaslu.kabbandung", "bkn.pusat", "ppk.kabbandung", "admin.sistem", "kustodian", "asn.demo"] {
+        assert!(printed.contains(username), "the demo logins are printed: {printed}");
+    }
+    assert!(printed.contains("kunci TOTP"), "{printed}");
     assert!(dir.path().join("demo/netra.sqlite").exists());
     assert!(dir.path().join("demo/.netra-demo").exists());
 }
@@ -173,4 +177,126 @@ fn deadline_counts_working_days_across_the_holidays() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--from \"2024-13-01\" is not a date"));
     let output = netra().args(["deadline", "--clock", "tidur", "--from", "2024-12-01"]).output().unwrap();
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown clock \"tidur\""));
+}
+
+/// Where a tamper test's database lives.
+enum Db {
+    Sqlite(tempfile::TempDir),
+    Postgres(String),
+}
+
+impl Db {
+    fn args(&self) -> Vec<String> {
+        match self {
+            Db::Sqlite(dir) => vec!["--data-dir".into(), dir.path().display().to_string()],
+            Db::Postgres(url) => vec!["--database-url".into(), url.clone()],
+        }
+    }
+}
+
+/// A database with the demo scenario (and so a long audit chain).
+fn seeded(postgres: bool) -> Db {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let (db, config) = if postgres {
+            let url = netra_store::testing::fresh_postgres_database().await;
+            (Db::Postgres(url.clone()), netra_store::StoreConfig::Postgres { url })
+        } else {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("netra.sqlite");
+            (Db::Sqlite(dir), netra_store::StoreConfig::Sqlite { path })
+        };
+        let store = netra_store::open(&config).await.unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        netra_store::ensure_reference_data(store.as_ref(), now).await.unwrap();
+        netra_store::demo::seed(store.as_ref(), now).await.unwrap();
+        db
+    })
+}
+
+/// Runs SQL statements directly against the database, behind Netra's back.
+fn tamper(db: &Db, statements: &[&str]) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        match db {
+            Db::Sqlite(dir) => {
+                let url = format!("sqlite://{}", dir.path().join("netra.sqlite").display());
+                let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                for statement in statements {
+                    sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&mut connection).await.unwrap();
+                }
+            }
+            Db::Postgres(url) => {
+                let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+                for statement in statements {
+                    sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&mut connection).await.unwrap();
+                }
+            }
+        }
+    });
+}
+
+fn audit_verify(db: &Db) -> (Option<i32>, String) {
+    let output = netra().args(["audit", "verify"]).args(db.args()).output().unwrap();
+    (output.status.code(), String::from_utf8(output.stdout).unwrap())
+}
+
+fn audit_verify_names_the_first_bad_entry(postgres: bool) {
+    let db = seeded(postgres);
+    let (code, stdout) = audit_verify(&db);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.starts_with("Rantai audit utuh: "), "{stdout}");
+    let length: i64 = stdout["Rantai audit utuh: ".len()..].split(' ').next().unwrap().parse().unwrap();
+    assert!(length > 60, "{stdout}");
+
+    let edited = seeded(postgres);
+    tamper(&edited, &["UPDATE audit_log SET summary = 'Kantor dibuat: palsu' WHERE seq = 10"]);
+    let (code, stdout) = audit_verify(&edited);
+    assert_eq!(code, Some(2));
+    assert!(stdout.contains("entri #10 telah diubah"), "{stdout}");
+
+    let deleted = seeded(postgres);
+    tamper(&deleted, &["DELETE FROM audit_log WHERE seq = 20"]);
+    let (code, stdout) = audit_verify(&deleted);
+    assert_eq!(code, Some(2));
+    assert!(stdout.contains("entri #20 telah dihapus"), "{stdout}");
+
+    let reordered = seeded(postgres);
+    tamper(
+        &reordered,
+        &[
+            "UPDATE audit_log SET seq = -1 WHERE seq = 30",
+            "UPDATE audit_log SET seq = 30 WHERE seq = 31",
+            "UPDATE audit_log SET seq = 31 WHERE seq = -1",
+        ],
+    );
+    let (code, stdout) = audit_verify(&reordered);
+    assert_eq!(code, Some(2));
+    assert!(stdout.contains("entri #30 tidak menyambung"), "{stdout}");
+
+    let truncated = seeded(postgres);
+    tamper(&truncated, &[&format!("DELETE FROM audit_log WHERE seq > {}", length - 3)]);
+    let (code, stdout) = audit_verify(&truncated);
+    assert_eq!(code, Some(2));
+    assert!(stdout.contains(&format!("entri #{} sampai #{length} telah dihapus", length - 2)), "{stdout}");
+}
+
+#[test]
+fn audit_verify_names_the_first_bad_entry_on_sqlite() {
+    audit_verify_names_the_first_bad_entry(false);
+}
+
+#[test]
+fn audit_verify_names_the_first_bad_entry_on_postgresql() {
+    audit_verify_names_the_first_bad_entry(true);
+}
+
+#[test]
+fn totp_prints_a_six_digit_code() {
+    let output = netra().args(["totp", "NZSXI4TBFVSGK3LPFV2G65DQFUYDAMBY"]).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success());
+    assert!(stdout.chars().take(6).all(|c| c.is_ascii_digit()) && stdout.contains("detik"), "{stdout}");
+    assert!(!netra().args(["totp", "not-base32!"]).output().unwrap().status.success());
 }
