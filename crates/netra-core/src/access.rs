@@ -214,6 +214,20 @@ impl Jurisdiction {
     }
 }
 
+/// Minimum password length for staff accounts.
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+/// Why a new password is refused, in Indonesian and English.
+pub fn password_problem(password: &str, username: &str) -> Option<(&'static str, &'static str)> {
+    if password.chars().count() < MIN_PASSWORD_LENGTH {
+        return Some(("Kata sandi minimal 10 karakter.", "The password needs at least 10 characters."));
+    }
+    if password.to_lowercase().contains(&username.to_lowercase()) {
+        return Some(("Kata sandi tidak boleh memuat nama pengguna.", "The password must not contain the username."));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +271,12 @@ mod tests {
         assert_eq!(required, vec![Role::SystemAdmin, Role::Custodian]);
         assert!(Role::Custodian.can(Permission::UnsealReporterIdentity));
         assert!(Role::ALL.iter().filter(|r| r.can(Permission::UnsealReporterIdentity)).count() == 1);
+    }
+
+    #[test]
+    fn short_passwords_and_passwords_with_the_username_are_refused() {
+        assert!(password_problem("pendek", "budi").is_some());
+        assert!(password_problem("budi-rahasia-panjang", "budi").is_some());
+        assert!(password_problem("rahasia-panjang-sekali", "budi").is_none());
     }
 }

@@ -402,7 +402,7 @@ impl UserAdmin<'_> {
             ));
         }
         let display_name = required_text("display_name", &input.display_name, 120, &mut errors);
-        if let Some((id, en)) = crate::auth::password_problem(&input.password, &username) {
+        if let Some((id, en)) = netra_core::access::password_problem(&input.password, &username) {
             errors.push(FieldError::new("password", id, en));
         }
         let chosen = self.role_and_office(&input.role, &input.office_id, &mut errors).await?;
@@ -449,7 +449,7 @@ impl UserAdmin<'_> {
     /// Sets a temporary password the user must change at next sign-in, and ends their sessions.
     pub async fn reset_password(&self, id: &str, password: &str, at: OffsetDateTime) -> AccessResult<()> {
         let (user, _) = self.get(id).await?;
-        if let Some((id, en)) = crate::auth::password_problem(password, &user.username) {
+        if let Some((id, en)) = netra_core::access::password_problem(password, &user.username) {
             return Err(AccessError::Invalid(vec![FieldError::new("password", id, en)]));
         }
         let hash = crate::auth::hash_password(password);
@@ -616,13 +616,11 @@ impl ElectionAdmin<'_> {
         if let (Some(start), Some(end)) = (start, end)
             && start > end
         {
-            {
-                errors.push(FieldError::new(
-                    "end",
-                    "Tanggal selesai tidak boleh sebelum tanggal mulai.",
-                    "The end cannot be before the start.",
-                ));
-            }
+            errors.push(FieldError::new(
+                "end",
+                "Tanggal selesai tidak boleh sebelum tanggal mulai.",
+                "The end cannot be before the start.",
+            ));
         }
         let stage = election.stages.iter_mut().find(|stage| stage.id == stage_id).ok_or(AccessError::NotFound)?;
         if let (Some(start), Some(end), true) = (start, end, errors.is_empty()) {

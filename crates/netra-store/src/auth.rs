@@ -5,9 +5,6 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash}
 use netra_core::totp::TotpSecret;
 use sha2::{Digest, Sha256};
 
-/// Minimum password length for staff accounts.
-pub const MIN_PASSWORD_LENGTH: usize = 10;
-
 /// Random bytes from the operating system.
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
@@ -52,17 +49,6 @@ pub fn token_hash(token: &str) -> String {
 /// A new random TOTP secret (20 bytes).
 pub fn new_totp_secret() -> TotpSecret {
     TotpSecret::from_bytes(&random_bytes::<20>())
-}
-
-/// Why a new password is refused, in Indonesian and English.
-pub fn password_problem(password: &str, username: &str) -> Option<(&'static str, &'static str)> {
-    if password.chars().count() < MIN_PASSWORD_LENGTH {
-        return Some(("Kata sandi minimal 10 karakter.", "The password needs at least 10 characters."));
-    }
-    if password.to_lowercase().contains(&username.to_lowercase()) {
-        return Some(("Kata sandi tidak boleh memuat nama pengguna.", "The password must not contain the username."));
-    }
-    None
 }
 
 #[cfg(test)]

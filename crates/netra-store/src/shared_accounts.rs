@@ -161,7 +161,8 @@ pub fn pair_from_row(row: PairRow) -> StoreResult<CandidatePair> {
         serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("candidate pair {id}: {e}")))
     };
     Ok(CandidatePair {
-        region: region_opt(Some(region))?.expect("some in, some out"),
+        region: RegionCode::parse(&region)
+            .map_err(|e| StoreError::Corrupt(format!("candidate pair {id}: region {region:?}: {e}")))?,
         election_id,
         ballot_number,
         head_name,

@@ -14,12 +14,8 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::{SessionUser, Staff};
 use crate::staff::{
-    Cell, Field, FieldKind, FormSpec, NoticeQuery, Section, StaffPage, Table, form_failed as failed, refusal,
+    Cell, Field, FieldKind, FormSpec, NoticeQuery, Section, StaffPage, Table, form_failed as failed, now, refusal,
 };
-
-fn now(state: &AppState) -> time::OffsetDateTime {
-    (state.now)()
-}
 
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
@@ -726,7 +722,6 @@ pub async fn unit_delete(
     };
     match result {
         Ok(()) => see_other(&format!("/admin/instansi/{id}?ok=dihapus")),
-        Err(AccessError::Conflict(what)) => refusal(&user, "/admin/instansi", &AccessError::Conflict(what)),
         Err(error) => refusal(&user, "/admin/instansi", &error),
     }
 }

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use netra_core::Locale;
 use netra_store::access::Principal;
 use netra_store::accounts::SessionRecord;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use crate::AppState;
 
@@ -256,9 +256,4 @@ pub async fn record_failure(state: &AppState, username: &str, address: &str) -> 
         .record_login_failure(&keys, now, now - 2 * THROTTLE_WINDOW.whole_seconds())
         .await
         .map_err(crate::staff::internal)
-}
-
-/// The time now, for audit contexts.
-pub fn now(state: &AppState) -> OffsetDateTime {
-    (state.now)()
 }

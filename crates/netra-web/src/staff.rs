@@ -343,7 +343,7 @@ fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-fn now(state: &AppState) -> time::OffsetDateTime {
+pub(crate) fn now(state: &AppState) -> time::OffsetDateTime {
     (state.now)()
 }
 
@@ -392,10 +392,8 @@ fn safe_next(next: &str) -> Option<&str> {
     (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
 }
 
-fn landing(role: Role) -> &'static str {
-    let _ = role;
-    "/staf"
-}
+/// Where every role lands after signing in: `/staf` adapts itself to the role.
+const LANDING: &str = "/staf";
 
 pub async fn login_form(
     State(state): State<AppState>,
@@ -486,7 +484,7 @@ pub async fn login_submit(
     if let Err(error) = state.store.record_event(&principal.audit_context(now(&state)), event).await {
         return internal(error);
     }
-    let target = safe_next(&form.lanjut).unwrap_or(landing(principal.role())).to_string();
+    let target = safe_next(&form.lanjut).unwrap_or(LANDING).to_string();
     let mut response = see_other(&target);
     if let Ok(value) = cookie.parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -587,7 +585,7 @@ pub async fn totp_submit(
     if let Err(error) = state.store.complete_second_factor(&user.session.token_hash).await {
         return internal(error);
     }
-    see_other(landing(user.principal.role()))
+    see_other(LANDING)
 }
 
 fn enrol_page(user: &SessionUser, secret: &str, error: Option<String>) -> StaffPage {
@@ -654,7 +652,7 @@ pub async fn enrol_submit(
     if let Err(error) = state.store.complete_second_factor(&user.session.token_hash).await {
         return internal(error);
     }
-    see_other(landing(account.role))
+    see_other(LANDING)
 }
 
 #[derive(Debug, Deserialize)]
@@ -714,7 +712,7 @@ pub async fn password_submit(
     if !netra_store::auth::verify_password(&form.current, &stored) {
         errors.push(FieldError::new("current", "Kata sandi sekarang salah.", "The current password is wrong."));
     }
-    if let Some((id, en)) = netra_store::auth::password_problem(&form.new_password, &account.username) {
+    if let Some((id, en)) = netra_core::access::password_problem(&form.new_password, &account.username) {
         errors.push(FieldError::new("new_password", id, en));
     }
     if form.new_password != form.confirm {
@@ -733,7 +731,7 @@ pub async fn password_submit(
     {
         return internal(error);
     }
-    see_other(&format!("{}?ok=disimpan", landing(account.role)))
+    see_other(&format!("{LANDING}?ok=disimpan"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -758,7 +756,7 @@ pub async fn language(State(state): State<AppState>, Query(query): Query<Languag
 
 // ----- Landing page -----
 
-pub async fn home(State(state): State<AppState>, Staff(user): Staff, Query(notice): Query<NoticeQuery>) -> Response {
+pub async fn home(Staff(user): Staff, Query(notice): Query<NoticeQuery>) -> Response {
     let l = user.locale;
     let principal = &user.principal;
     let role = principal.role();
@@ -855,6 +853,5 @@ pub async fn home(State(state): State<AppState>, Staff(user): Staff, Query(notic
         l.pick("Faktor kedua", "Second factor").into(),
         l.pick("Aplikasi autentikator (TOTP).", "Authenticator app (TOTP).").into(),
     ));
-    let _ = &state;
     page.section(Section::Links(links)).render(StatusCode::OK)
 }
