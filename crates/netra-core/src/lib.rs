@@ -12,12 +12,16 @@ pub mod builtin;
 pub mod calendar;
 pub mod catalogue;
 pub mod clock;
+pub mod duplicate;
 pub mod election;
 pub mod ident;
+pub mod intake;
 pub mod locale;
 pub mod region;
 pub mod role;
+pub mod sanction;
 pub mod totp;
+pub mod triage;
 pub mod workflow;
 
 pub use locale::{Locale, Localized};

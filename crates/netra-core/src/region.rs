@@ -262,6 +262,21 @@ impl RegionCode {
         RegionCode::province(self.province)
     }
 
+    /// The regency/city this code lies in (itself at regency level), or `None` for a province.
+    pub fn regency_code(&self) -> Option<RegionCode> {
+        (self.regency != 0).then_some(RegionCode {
+            province: self.province,
+            regency: self.regency,
+            district: 0,
+            village: 0,
+        })
+    }
+
+    /// The district (kecamatan) this code lies in, or `None` above district level.
+    pub fn district_code(&self) -> Option<RegionCode> {
+        (self.district != 0).then_some(RegionCode { village: 0, ..*self })
+    }
+
     /// The two-digit province number.
     pub fn province_number(&self) -> u8 {
         self.province
