@@ -28,6 +28,10 @@ pub enum Permission {
     ViewAudit,
     /// Unseal a reporter's identity, with a recorded reason.
     UnsealReporterIdentity,
+    /// See the cases in the jurisdiction and take the workflow actions the role may take.
+    HandleCases,
+    /// Enter findings (temuan) and reports received in person.
+    IntakeCases,
 }
 
 impl Role {
@@ -47,12 +51,12 @@ impl Role {
             ),
             Role::AgencyAdmin => matches!(permission, ManageUsers | ManageAgencies | ViewAudit),
             Role::BawasluKabKota | Role::BawasluProvinsi | Role::BawasluRi => {
-                matches!(permission, ManageCandidates | ViewCandidates | ViewAudit)
+                matches!(permission, ManageCandidates | ViewCandidates | ViewAudit | HandleCases | IntakeCases)
             }
             Role::BknRegional | Role::BknPusat | Role::PpkOffice | Role::Inspektorat => {
-                matches!(permission, ViewCandidates | ViewAudit)
+                matches!(permission, ViewCandidates | ViewAudit | HandleCases)
             }
-            Role::Custodian => matches!(permission, UnsealReporterIdentity),
+            Role::Custodian => matches!(permission, UnsealReporterIdentity | HandleCases),
             Role::AsnSelfService => false,
         }
     }

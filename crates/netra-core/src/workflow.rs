@@ -407,6 +407,137 @@ pub enum ActionKind {
     StopInvestigation,
 }
 
+impl ActionKind {
+    /// Every action kind.
+    pub const ALL: [ActionKind; 36] = [
+        ActionKind::ReceiveReport,
+        ActionKind::RecordFinding,
+        ActionKind::BeginPreliminaryCheck,
+        ActionKind::Register,
+        ActionKind::RejectFormal,
+        ActionKind::BeginKajian,
+        ActionKind::ExtendKajian,
+        ActionKind::DecideNotViolation,
+        ActionKind::ReferToKpu,
+        ActionKind::ReferToGakkumdu,
+        ActionKind::ForwardToBkn,
+        ActionKind::BknReceive,
+        ActionKind::BknReturn,
+        ActionKind::BknConclude,
+        ActionKind::Recommend,
+        ActionKind::PpkReceive,
+        ActionKind::PpkReturn,
+        ActionKind::Summon,
+        ActionKind::RecordExamination,
+        ActionKind::ClearAsn,
+        ActionKind::IssueSanction,
+        ActionKind::DeliverDecision,
+        ActionKind::TakeEffect,
+        ActionKind::FileAppeal,
+        ActionKind::DecideAppeal,
+        ActionKind::FileLawsuit,
+        ActionKind::CourtDecision,
+        ActionKind::FlagNonCompliance,
+        ActionKind::BlockData,
+        ActionKind::UnblockData,
+        ActionKind::Close,
+        ActionKind::HandToProsecutor,
+        ActionKind::FileAtCourt,
+        ActionKind::RecordVerdict,
+        ActionKind::RecordAppealVerdict,
+        ActionKind::StopInvestigation,
+    ];
+
+    /// Stable id for storage and forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::ReceiveReport => "receive_report",
+            ActionKind::RecordFinding => "record_finding",
+            ActionKind::BeginPreliminaryCheck => "begin_preliminary_check",
+            ActionKind::Register => "register",
+            ActionKind::RejectFormal => "reject_formal",
+            ActionKind::BeginKajian => "begin_kajian",
+            ActionKind::ExtendKajian => "extend_kajian",
+            ActionKind::DecideNotViolation => "decide_not_violation",
+            ActionKind::ReferToKpu => "refer_to_kpu",
+            ActionKind::ReferToGakkumdu => "refer_to_gakkumdu",
+            ActionKind::ForwardToBkn => "forward_to_bkn",
+            ActionKind::BknReceive => "bkn_receive",
+            ActionKind::BknReturn => "bkn_return",
+            ActionKind::BknConclude => "bkn_conclude",
+            ActionKind::Recommend => "recommend",
+            ActionKind::PpkReceive => "ppk_receive",
+            ActionKind::PpkReturn => "ppk_return",
+            ActionKind::Summon => "summon",
+            ActionKind::RecordExamination => "record_examination",
+            ActionKind::ClearAsn => "clear_asn",
+            ActionKind::IssueSanction => "issue_sanction",
+            ActionKind::DeliverDecision => "deliver_decision",
+            ActionKind::TakeEffect => "take_effect",
+            ActionKind::FileAppeal => "file_appeal",
+            ActionKind::DecideAppeal => "decide_appeal",
+            ActionKind::FileLawsuit => "file_lawsuit",
+            ActionKind::CourtDecision => "court_decision",
+            ActionKind::FlagNonCompliance => "flag_non_compliance",
+            ActionKind::BlockData => "block_data",
+            ActionKind::UnblockData => "unblock_data",
+            ActionKind::Close => "close",
+            ActionKind::HandToProsecutor => "hand_to_prosecutor",
+            ActionKind::FileAtCourt => "file_at_court",
+            ActionKind::RecordVerdict => "record_verdict",
+            ActionKind::RecordAppealVerdict => "record_appeal_verdict",
+            ActionKind::StopInvestigation => "stop_investigation",
+        }
+    }
+
+    /// Inverse of [`ActionKind::as_str`].
+    pub fn parse(text: &str) -> Option<ActionKind> {
+        ActionKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// Name for buttons and the timeline.
+    pub fn name(self, locale: Locale) -> &'static str {
+        match self {
+            ActionKind::ReceiveReport => locale.pick("Terima laporan", "Receive report"),
+            ActionKind::RecordFinding => locale.pick("Catat temuan", "Record finding"),
+            ActionKind::BeginPreliminaryCheck => locale.pick("Mulai kajian awal", "Begin preliminary check"),
+            ActionKind::Register => locale.pick("Registrasi", "Register"),
+            ActionKind::RejectFormal => locale.pick("Tidak diregistrasi (syarat formal)", "Do not register (formal requirements)"),
+            ActionKind::BeginKajian => locale.pick("Mulai kajian", "Begin study"),
+            ActionKind::ExtendKajian => locale.pick("Perpanjang kajian (+2 hari)", "Extend study (+2 days)"),
+            ActionKind::DecideNotViolation => locale.pick("Bukan pelanggaran", "Not a violation"),
+            ActionKind::ReferToKpu => locale.pick("Teruskan ke KPU (administrasi)", "Refer to KPU (administrative)"),
+            ActionKind::ReferToGakkumdu => locale.pick("Teruskan ke Gakkumdu (pidana)", "Refer to Gakkumdu (criminal)"),
+            ActionKind::ForwardToBkn => locale.pick("Teruskan ke BKN", "Forward to BKN"),
+            ActionKind::BknReceive => locale.pick("Terima penerusan (BKN)", "Accept forwarding (BKN)"),
+            ActionKind::BknReturn => locale.pick("Kembalikan ke Bawaslu", "Return to Bawaslu"),
+            ActionKind::BknConclude => locale.pick("Simpulkan tanpa rekomendasi", "Conclude without recommendation"),
+            ActionKind::Recommend => locale.pick("Kirim rekomendasi ke PPK", "Send recommendation to the PPK"),
+            ActionKind::PpkReceive => locale.pick("Terima rekomendasi (PPK)", "Accept recommendation (PPK)"),
+            ActionKind::PpkReturn => locale.pick("Kembalikan ke BKN", "Return to BKN"),
+            ActionKind::Summon => locale.pick("Catat pemanggilan", "Record summons"),
+            ActionKind::RecordExamination => locale.pick("Catat pemeriksaan (BAP)", "Record examination (BAP)"),
+            ActionKind::ClearAsn => locale.pick("Tidak terbukti", "Not proven"),
+            ActionKind::IssueSanction => locale.pick("Tetapkan keputusan hukuman", "Issue sanction decision"),
+            ActionKind::DeliverDecision => locale.pick("Catat penyampaian keputusan", "Record delivery of the decision"),
+            ActionKind::TakeEffect => locale.pick("Catat hukuman berlaku", "Record the sanction taking effect"),
+            ActionKind::FileAppeal => locale.pick("Catat upaya administratif", "Record administrative appeal"),
+            ActionKind::DecideAppeal => locale.pick("Catat putusan upaya administratif", "Record appeal decision"),
+            ActionKind::FileLawsuit => locale.pick("Catat gugatan PTUN", "Record court case (PTUN)"),
+            ActionKind::CourtDecision => locale.pick("Catat putusan PTUN", "Record court decision"),
+            ActionKind::FlagNonCompliance => locale.pick("Tandai tidak ditindaklanjuti", "Flag as not followed up"),
+            ActionKind::BlockData => locale.pick("Blokir data kepegawaian", "Block personnel data"),
+            ActionKind::UnblockData => locale.pick("Buka blokir data", "Unblock personnel data"),
+            ActionKind::Close => locale.pick("Tutup kasus", "Close case"),
+            ActionKind::HandToProsecutor => locale.pick("Limpahkan ke penuntut umum", "Hand to prosecutor"),
+            ActionKind::FileAtCourt => locale.pick("Catat pelimpahan ke pengadilan", "Record filing at court"),
+            ActionKind::RecordVerdict => locale.pick("Catat putusan pengadilan", "Record verdict"),
+            ActionKind::RecordAppealVerdict => locale.pick("Catat putusan banding", "Record appeal verdict"),
+            ActionKind::StopInvestigation => locale.pick("Hentikan penyidikan", "Stop investigation"),
+        }
+    }
+}
+
 /// Which actors may perform an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Performers {

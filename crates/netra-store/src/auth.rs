@@ -51,9 +51,61 @@ pub fn new_totp_secret() -> TotpSecret {
     TotpSecret::from_bytes(&random_bytes::<20>())
 }
 
+/// A new receipt for a reporter: 80 random bits as 16 base32 characters in four groups (`ABCD-EFGH-JKLM-NPQR`).
+/// Shown once; the database keeps only [`receipt_hash`] of it.
+pub fn new_receipt() -> String {
+    let text = data_encoding::BASE32_NOPAD.encode(&random_bytes::<10>());
+    text.as_bytes().chunks(4).map(|chunk| std::str::from_utf8(chunk).expect("ASCII")).collect::<Vec<_>>().join("-")
+}
+
+/// The canonical form of a receipt as typed by a person: case, spaces and dashes do not matter, and the digits
+/// people confuse with letters (0, 1, 8) are read as O, I, B. `None` if it cannot be a receipt.
+pub fn normalise_receipt(input: &str) -> Option<String> {
+    let text: String = input
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\t'))
+        .map(|c| match c.to_ascii_uppercase() {
+            '0' => 'O',
+            '1' => 'I',
+            '8' => 'B',
+            other => other,
+        })
+        .collect();
+    (text.len() == 16 && text.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))).then_some(text)
+}
+
+/// The slow hash of a normalised receipt under the instance's receipt salt. The salt is the same for every
+/// receipt so that a receipt can be looked up by its hash; 80 bits of entropy and Argon2id's cost make the
+/// stored hashes useless to guess from.
+pub fn receipt_hash(normalised: &str, salt: &[u8]) -> String {
+    let mut out = [0u8; 32];
+    Argon2::default().hash_password_into(normalised.as_bytes(), salt, &mut out).expect("salt of 16 bytes");
+    data_encoding::HEXLOWER.encode(&out)
+}
+
+/// A new random instance salt for receipts (16 bytes, hex).
+pub fn new_receipt_salt() -> String {
+    data_encoding::HEXLOWER.encode(&random_bytes::<16>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn receipts_are_random_forgiving_to_type_and_hashed_slowly() {
+        let receipt = new_receipt();
+        assert_eq!(receipt.len(), 19);
+        assert_ne!(receipt, new_receipt());
+        let normalised = normalise_receipt(&receipt.to_lowercase().replace('-', " ")).unwrap();
+        assert_eq!(normalised, receipt.replace('-', ""));
+        assert_eq!(normalise_receipt("ABCD-EFGH-IJKL-MN01").as_deref(), Some("ABCDEFGHIJKLMNOI"));
+        assert_eq!(normalise_receipt("too short"), None);
+        let salt = [3u8; 16];
+        let hash = receipt_hash(&normalised, &salt);
+        assert_eq!(hash, receipt_hash(&normalised, &salt));
+        assert_ne!(hash, receipt_hash(&normalised, &[4u8; 16]));
+    }
 
     #[test]
     fn passwords_verify_only_against_their_own_hash() {

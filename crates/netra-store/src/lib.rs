@@ -21,15 +21,21 @@ use uuid::Uuid;
 pub use accounts::{
     AccountStore, AuditContext, AuditFilter, AuditRecord, AuditStore, CandidateStore, verify_audit_chain,
 };
+pub use cases::CaseStore;
 
 pub mod access;
 pub mod accounts;
 pub mod auth;
+pub mod blobs;
+pub mod cases;
 pub mod demo;
+pub mod evidence;
 mod migrations;
 pub mod postgres;
+pub mod seal;
 mod shared;
 mod shared_accounts;
+mod shared_cases;
 pub mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -159,7 +165,7 @@ pub trait MetaStore: Send + Sync {
 /// Everything the application stores. Obtain one with [`open`].
 #[async_trait]
 pub trait Store:
-    RegionStore + ElectionStore + MetaStore + AccountStore + CandidateStore + AuditStore + fmt::Debug
+    RegionStore + ElectionStore + MetaStore + AccountStore + CandidateStore + AuditStore + CaseStore + fmt::Debug
 {
     /// The database behind this store.
     fn backend(&self) -> Backend;
@@ -201,4 +207,21 @@ pub async fn ensure_reference_data(store: &dyn Store, now: OffsetDateTime) -> St
         report.elections += 1;
     }
     Ok(report)
+}
+
+/// Meta key of the instance's receipt salt.
+pub const RECEIPT_SALT_KEY: &str = "receipt_salt";
+
+/// The instance's receipt salt, created on first use. Call once at start-up, before requests are served, so that
+/// two requests cannot race to create it.
+pub async fn ensure_receipt_salt(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Vec<u8>> {
+    let hex = match store.meta(RECEIPT_SALT_KEY).await? {
+        Some(hex) => hex,
+        None => {
+            let hex = auth::new_receipt_salt();
+            store.set_meta(RECEIPT_SALT_KEY, &hex, now).await?;
+            hex
+        }
+    };
+    data_encoding::HEXLOWER.decode(hex.as_bytes()).map_err(|_| StoreError::Corrupt("receipt salt".into()))
 }

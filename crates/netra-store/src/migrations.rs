@@ -21,6 +21,7 @@ pub fn sqlite() -> Migrator {
     migrator(&[
         (1, "reference data", include_str!("../migrations/sqlite/0001_reference_data.sql")),
         (2, "accounts and audit", include_str!("../migrations/sqlite/0002_accounts_and_audit.sql")),
+        (3, "cases", include_str!("../migrations/sqlite/0003_cases.sql")),
     ])
 }
 
@@ -29,5 +30,6 @@ pub fn postgres() -> Migrator {
     migrator(&[
         (1, "reference data", include_str!("../migrations/postgres/0001_reference_data.sql")),
         (2, "accounts and audit", include_str!("../migrations/postgres/0002_accounts_and_audit.sql")),
+        (3, "cases", include_str!("../migrations/postgres/0003_cases.sql")),
     ])
 }

@@ -10,6 +10,7 @@ use sqlx::{Postgres, Transaction};
 
 use crate::shared::{impl_shared_store, search_key};
 use crate::shared_accounts::impl_account_store;
+use crate::shared_cases::impl_case_store;
 use crate::{Backend, Store, StoreResult};
 
 /// Store on a PostgreSQL database.
@@ -78,6 +79,7 @@ impl PgStore {
 
 impl_shared_store!(PgStore, Postgres);
 impl_account_store!(PgStore, Postgres);
+impl_case_store!(PgStore, Postgres);
 
 #[async_trait]
 impl Store for PgStore {
