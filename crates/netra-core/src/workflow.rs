@@ -252,6 +252,31 @@ impl CaseState {
         }
     }
 
+    /// What the reporter is told about the state: a few public phases, never internal detail.
+    pub fn public_status(self, locale: Locale) -> &'static str {
+        use CaseState::*;
+        match self {
+            EventKnown | LaporanReceived | TemuanRecorded => locale.pick("Diterima", "Received"),
+            KajianAwal | Registered | Kajian => locale.pick("Dalam kajian Bawaslu", "Under study by Bawaslu"),
+            NotRegistered => locale.pick("Tidak diregistrasi", "Not registered"),
+            NotViolation => locale.pick("Selesai: bukan pelanggaran", "Closed: not a violation"),
+            AdminToKpu => locale.pick("Diteruskan ke KPU", "Referred to KPU"),
+            GakkumduInvestigation | GakkumduProsecution | GakkumduTrial | GakkumduAppeal => {
+                locale.pick("Ditangani Sentra Gakkumdu", "With Sentra Gakkumdu")
+            }
+            CriminalDecided => locale.pick("Selesai: diputus pengadilan", "Closed: decided by the court"),
+            ForwardedToBkn | BknReview => locale.pick("Diteruskan ke BKN", "Forwarded to BKN"),
+            NotProven | Cancelled | AsnLeftService => locale.pick("Selesai tanpa sanksi", "Closed without sanction"),
+            RecommendationSent | PpkProcess | Summoned | Examined | NotFollowedUp | DataBlocked => {
+                locale.pick("Menunggu tindak lanjut PPK", "Awaiting the PPK's follow-up")
+            }
+            SanctionIssued | SanctionDelivered | SanctionEffective | UpayaAdministratif | Ptun => {
+                locale.pick("Sanksi dijatuhkan", "Sanction imposed")
+            }
+            Closed => locale.pick("Selesai", "Closed"),
+        }
+    }
+
     /// States every path to this state must have passed through (in the law's order).
     pub fn mandatory_predecessors(self) -> &'static [CaseState] {
         use CaseState::*;
@@ -502,7 +527,9 @@ impl ActionKind {
             ActionKind::RecordFinding => locale.pick("Catat temuan", "Record finding"),
             ActionKind::BeginPreliminaryCheck => locale.pick("Mulai kajian awal", "Begin preliminary check"),
             ActionKind::Register => locale.pick("Registrasi", "Register"),
-            ActionKind::RejectFormal => locale.pick("Tidak diregistrasi (syarat formal)", "Do not register (formal requirements)"),
+            ActionKind::RejectFormal => {
+                locale.pick("Tidak diregistrasi (syarat formal)", "Do not register (formal requirements)")
+            }
             ActionKind::BeginKajian => locale.pick("Mulai kajian", "Begin study"),
             ActionKind::ExtendKajian => locale.pick("Perpanjang kajian (+2 hari)", "Extend study (+2 days)"),
             ActionKind::DecideNotViolation => locale.pick("Bukan pelanggaran", "Not a violation"),
@@ -519,7 +546,9 @@ impl ActionKind {
             ActionKind::RecordExamination => locale.pick("Catat pemeriksaan (BAP)", "Record examination (BAP)"),
             ActionKind::ClearAsn => locale.pick("Tidak terbukti", "Not proven"),
             ActionKind::IssueSanction => locale.pick("Tetapkan keputusan hukuman", "Issue sanction decision"),
-            ActionKind::DeliverDecision => locale.pick("Catat penyampaian keputusan", "Record delivery of the decision"),
+            ActionKind::DeliverDecision => {
+                locale.pick("Catat penyampaian keputusan", "Record delivery of the decision")
+            }
             ActionKind::TakeEffect => locale.pick("Catat hukuman berlaku", "Record the sanction taking effect"),
             ActionKind::FileAppeal => locale.pick("Catat upaya administratif", "Record administrative appeal"),
             ActionKind::DecideAppeal => locale.pick("Catat putusan upaya administratif", "Record appeal decision"),
@@ -903,6 +932,125 @@ impl Action {
             _ => vec![],
         }
     }
+}
+
+/// A form field of an action that is missing or malformed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: &'static str,
+}
+
+impl Localized for FieldProblem {
+    fn message(&self, locale: Locale) -> String {
+        match locale {
+            Locale::Id => format!("Isian {} wajib diisi dengan nilai yang sah.", self.field),
+            Locale::En => format!("Field {} needs a valid value.", self.field),
+        }
+    }
+}
+
+impl Action {
+    /// Builds an action of `kind` dated `on` from named fields (a form or JSON): the fields are those of
+    /// [`Rule::requires`]; `items` is a comma- or space-separated list of catalogue codes; `level` a
+    /// [`SanctionLevel`] id; booleans are `1`/`true`; `kind`, `outcome`, `conclusion` the snake-case variant.
+    pub fn from_fields(
+        kind: ActionKind,
+        on: Date,
+        get: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Action, FieldProblem> {
+        let text = |name: &'static str| get(name).unwrap_or_default();
+        let flag = |name: &'static str| matches!(get(name).as_deref().map(str::trim), Some("1" | "true" | "on" | "ya"));
+        let level = || {
+            let raw = text("level");
+            [
+                SanctionLevel::Moral,
+                SanctionLevel::Ringan,
+                SanctionLevel::Sedang,
+                SanctionLevel::Berat,
+                SanctionLevel::Ptdh,
+            ]
+            .into_iter()
+            .find(|level| level.as_str() == raw.trim())
+            .ok_or(FieldProblem { field: "level" })
+        };
+        Ok(match kind {
+            ActionKind::ReceiveReport => Action::ReceiveReport { on },
+            ActionKind::RecordFinding => Action::RecordFinding { on },
+            ActionKind::BeginPreliminaryCheck => Action::BeginPreliminaryCheck { on },
+            ActionKind::Register => Action::Register { on, number: text("number") },
+            ActionKind::RejectFormal => Action::RejectFormal { on, reason: text("reason") },
+            ActionKind::BeginKajian => Action::BeginKajian { on },
+            ActionKind::ExtendKajian => Action::ExtendKajian { on, reason: text("reason") },
+            ActionKind::DecideNotViolation => Action::DecideNotViolation { on, reason: text("reason") },
+            ActionKind::ReferToKpu => Action::ReferToKpu { on, reason: text("reason") },
+            ActionKind::ReferToGakkumdu => Action::ReferToGakkumdu { on, reason: text("reason") },
+            ActionKind::ForwardToBkn => Action::ForwardToBkn {
+                on,
+                letter_number: text("letter_number"),
+                items: text("items")
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|code| !code.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            },
+            ActionKind::BknReceive => Action::BknReceive { on },
+            ActionKind::BknReturn => Action::BknReturn { on, reason: text("reason") },
+            ActionKind::BknConclude => Action::BknConclude {
+                on,
+                conclusion: match text("conclusion").trim() {
+                    "not_proven" => BknConclusion::NotProven,
+                    "cancelled" => BknConclusion::Cancelled,
+                    "asn_left_service" => BknConclusion::AsnLeftService,
+                    _ => return Err(FieldProblem { field: "conclusion" }),
+                },
+                reason: text("reason"),
+            },
+            ActionKind::Recommend => Action::Recommend { on, letter_number: text("letter_number"), level: level()? },
+            ActionKind::PpkReceive => Action::PpkReceive { on },
+            ActionKind::PpkReturn => Action::PpkReturn { on, reason: text("reason") },
+            ActionKind::Summon => Action::Summon { on },
+            ActionKind::RecordExamination => Action::RecordExamination { on, attended: flag("attended") },
+            ActionKind::ClearAsn => Action::ClearAsn { on, reason: text("reason") },
+            ActionKind::IssueSanction => {
+                Action::IssueSanction { on, decree_number: text("decree_number"), level: level()? }
+            }
+            ActionKind::DeliverDecision => Action::DeliverDecision { on },
+            ActionKind::TakeEffect => Action::TakeEffect { on },
+            ActionKind::FileAppeal => Action::FileAppeal {
+                on,
+                kind: match text("kind").trim() {
+                    "keberatan" => AppealKind::Keberatan,
+                    "banding" => AppealKind::Banding,
+                    _ => return Err(FieldProblem { field: "kind" }),
+                },
+            },
+            ActionKind::DecideAppeal => Action::DecideAppeal {
+                on,
+                outcome: match text("outcome").trim() {
+                    "upheld" => AppealOutcome::Upheld,
+                    "annulled" => AppealOutcome::Annulled,
+                    "changed" => AppealOutcome::Changed,
+                    _ => return Err(FieldProblem { field: "outcome" }),
+                },
+            },
+            ActionKind::FileLawsuit => Action::FileLawsuit { on },
+            ActionKind::CourtDecision => Action::CourtDecision { on, sanction_stands: flag("sanction_stands") },
+            ActionKind::FlagNonCompliance => Action::FlagNonCompliance { on },
+            ActionKind::BlockData => Action::BlockData { on, reference: text("reference") },
+            ActionKind::UnblockData => Action::UnblockData { on },
+            ActionKind::Close => Action::Close { on, reason: text("reason") },
+            ActionKind::HandToProsecutor => Action::HandToProsecutor { on },
+            ActionKind::FileAtCourt => Action::FileAtCourt { on },
+            ActionKind::RecordVerdict => Action::RecordVerdict { on, appealed: flag("appealed") },
+            ActionKind::RecordAppealVerdict => Action::RecordAppealVerdict { on },
+            ActionKind::StopInvestigation => Action::StopInvestigation { on, reason: text("reason") },
+        })
+    }
+}
+
+/// The fields an action needs besides its date.
+pub fn required_fields(kind: ActionKind) -> &'static [&'static str] {
+    rule(kind).requires
 }
 
 /// A clock that is running on a case.

@@ -146,7 +146,8 @@ fn json_bool(value: &Value, field: &str) -> StoreResult<bool> {
 /// Parses a snapshot written by [`snapshot_json`].
 pub fn snapshot_from_json(text: &str) -> StoreResult<CaseSnapshot> {
     let value: Value = serde_json::from_str(text).map_err(|e| corrupt(&e.to_string()))?;
-    let state = value.get("state").and_then(Value::as_str).and_then(CaseState::parse).ok_or_else(|| corrupt("state"))?;
+    let state =
+        value.get("state").and_then(Value::as_str).and_then(CaseState::parse).ok_or_else(|| corrupt("state"))?;
     let mut clocks = Vec::new();
     for clock in value.get("clocks").and_then(Value::as_array).ok_or_else(|| corrupt("clocks"))? {
         let kind = clock.get("kind").and_then(Value::as_str).ok_or_else(|| corrupt("clock kind"))?;

@@ -96,7 +96,8 @@ pub fn extract_metadata(path: &Path, content_type: &str) -> Value {
         return Value::Object(out);
     };
     let text = |tag: exif::Tag| {
-        data.get_field(tag, exif::In::PRIMARY).map(|field| field.display_value().to_string().trim_matches('"').to_string())
+        data.get_field(tag, exif::In::PRIMARY)
+            .map(|field| field.display_value().to_string().trim_matches('"').to_string())
     };
     for (key, tag) in [
         ("camera_make", exif::Tag::Make),
@@ -186,49 +187,50 @@ fn strip_png(bytes: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+#[cfg(any(test, feature = "test-support"))]
+/// For tests: a minimal JPEG with an EXIF segment carrying a GPS position (built by hand: TIFF header, IFD0 with a
+/// GPS pointer, GPS IFD with latitude/longitude and their references).
+pub fn sample_jpeg_with_gps() -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
+    // IFD0: one entry, GPS IFD pointer (0x8825, LONG) -> offset 26.
+    tiff.extend_from_slice(&[0x00, 0x01, 0x88, 0x25, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 26]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    // GPS IFD at 26: four entries, data after (26 + 2 + 4*12 + 4 = 80).
+    let entry = |tag: u16, kind: u16, count: u32, value: [u8; 4]| {
+        let mut e = tag.to_be_bytes().to_vec();
+        e.extend_from_slice(&kind.to_be_bytes());
+        e.extend_from_slice(&count.to_be_bytes());
+        e.extend_from_slice(&value);
+        e
+    };
+    tiff.extend_from_slice(&[0x00, 0x04]);
+    tiff.extend(entry(1, 2, 2, *b"S\0\0\0"));
+    tiff.extend(entry(2, 5, 3, 80u32.to_be_bytes()));
+    tiff.extend(entry(3, 2, 2, *b"E\0\0\0"));
+    tiff.extend(entry(4, 5, 3, 104u32.to_be_bytes()));
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    for (num, den) in [(6u32, 1u32), (54, 1), (0, 1), (107, 1), (36, 1), (0, 1)] {
+        tiff.extend_from_slice(&num.to_be_bytes());
+        tiff.extend_from_slice(&den.to_be_bytes());
+    }
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    jpeg.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    jpeg.extend(app1);
+    // A quantisation-table segment and a start of scan with some "image data", then EOI.
+    jpeg.extend_from_slice(&[0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01]);
+    jpeg.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x11, 0x22, 0x33, 0xFF, 0xD9]);
+    jpeg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A minimal JPEG with an EXIF segment carrying a GPS position (built by hand: TIFF header, IFD0 with a
-    /// GPS pointer, GPS IFD with latitude/longitude and their references).
-    pub fn jpeg_with_gps() -> Vec<u8> {
-        let mut tiff: Vec<u8> = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
-        // IFD0: one entry, GPS IFD pointer (0x8825, LONG) -> offset 26.
-        tiff.extend_from_slice(&[0x00, 0x01, 0x88, 0x25, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 26]);
-        tiff.extend_from_slice(&[0, 0, 0, 0]);
-        // GPS IFD at 26: four entries, data after (26 + 2 + 4*12 + 4 = 80).
-        let entry = |tag: u16, kind: u16, count: u32, value: [u8; 4]| {
-            let mut e = tag.to_be_bytes().to_vec();
-            e.extend_from_slice(&kind.to_be_bytes());
-            e.extend_from_slice(&count.to_be_bytes());
-            e.extend_from_slice(&value);
-            e
-        };
-        tiff.extend_from_slice(&[0x00, 0x04]);
-        tiff.extend(entry(1, 2, 2, *b"S\0\0\0"));
-        tiff.extend(entry(2, 5, 3, 80u32.to_be_bytes()));
-        tiff.extend(entry(3, 2, 2, *b"E\0\0\0"));
-        tiff.extend(entry(4, 5, 3, 104u32.to_be_bytes()));
-        tiff.extend_from_slice(&[0, 0, 0, 0]);
-        for (num, den) in [(6u32, 1u32), (54, 1), (0, 1), (107, 1), (36, 1), (0, 1)] {
-            tiff.extend_from_slice(&num.to_be_bytes());
-            tiff.extend_from_slice(&den.to_be_bytes());
-        }
-        let mut app1 = b"Exif\0\0".to_vec();
-        app1.extend(tiff);
-        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
-        jpeg.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-        jpeg.extend(app1);
-        // A quantisation-table segment and a start of scan with some "image data", then EOI.
-        jpeg.extend_from_slice(&[0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01]);
-        jpeg.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x11, 0x22, 0x33, 0xFF, 0xD9]);
-        jpeg
-    }
-
     #[test]
     fn types_are_sniffed_from_content_not_names() {
-        assert_eq!(sniff(&jpeg_with_gps()), Some("image/jpeg"));
+        assert_eq!(sniff(&sample_jpeg_with_gps()), Some("image/jpeg"));
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
         assert_eq!(sniff("obrolan grup: coblos nomor 2".as_bytes()), Some("text/plain"));
         assert_eq!(sniff(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00"), None, "executables are refused");
@@ -242,7 +244,7 @@ mod tests {
     fn gps_is_extracted_for_staff_and_stripped_from_copies() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.jpg");
-        let jpeg = jpeg_with_gps();
+        let jpeg = sample_jpeg_with_gps();
         std::fs::write(&path, &jpeg).unwrap();
         let metadata = extract_metadata(&path, "image/jpeg");
         let gps = &metadata["gps"];

@@ -28,6 +28,7 @@ pub mod accounts;
 pub mod auth;
 pub mod blobs;
 pub mod cases;
+pub mod casework;
 pub mod demo;
 pub mod evidence;
 mod migrations;

@@ -92,7 +92,8 @@ pub const MESSAGE_INSERT: &str = "INSERT INTO case_message (message_id, case_id,
 
 pub const LINKS_OF: &str = "SELECT case_id, other_case_id, kind, created_at FROM case_link \
     WHERE case_id = $1 OR other_case_id = $1 ORDER BY created_at";
-pub const LINK_INSERT: &str = "INSERT INTO case_link (case_id, other_case_id, kind, created_at) VALUES ($1, $2, $3, $4)";
+pub const LINK_INSERT: &str =
+    "INSERT INTO case_link (case_id, other_case_id, kind, created_at) VALUES ($1, $2, $3, $4)";
 pub const MOVE_REPORTS: &str = "UPDATE report SET case_id = $1 WHERE case_id = $2";
 pub const MOVE_EVIDENCE: &str = "UPDATE evidence SET case_id = $1 WHERE case_id = $2";
 pub const MOVE_MESSAGES: &str = "UPDATE case_message SET case_id = $1 WHERE case_id = $2";
@@ -100,8 +101,7 @@ pub const MOVE_MESSAGES: &str = "UPDATE case_message SET case_id = $1 WHERE case
 pub const NOTIFICATIONS_OF: &str = "SELECT notification_id, office_id, case_id, kind, body, dedupe_key, created_at, \
     read_at FROM notification WHERE office_id = $1 ORDER BY created_at DESC, notification_id DESC LIMIT $2";
 pub const NOTIFICATIONS_UNREAD: &str = "SELECT COUNT(*) FROM notification WHERE office_id = $1 AND read_at IS NULL";
-pub const NOTIFICATIONS_READ: &str =
-    "UPDATE notification SET read_at = $2 WHERE office_id = $1 AND read_at IS NULL";
+pub const NOTIFICATIONS_READ: &str = "UPDATE notification SET read_at = $2 WHERE office_id = $1 AND read_at IS NULL";
 pub const NOTIFICATION_INSERT: &str = "INSERT INTO notification (notification_id, office_id, case_id, kind, body, \
     dedupe_key, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING";
 
@@ -553,10 +553,7 @@ macro_rules! impl_case_store {
                         case,
                         None,
                         None,
-                        format!(
-                            "Bukti {} ({}, {} bait) sha256={}",
-                            file.id, file.content_type, file.size, file.sha256
-                        ),
+                        format!("Bukti {} ({}, {} bait) sha256={}", file.id, file.content_type, file.size, file.sha256),
                     );
                     record.object_kind = "evidence".into();
                     record.object_id = file.id.clone();
@@ -640,8 +637,12 @@ macro_rules! impl_case_store {
                     case.origin.as_str(),
                     case.snapshot.state.as_str()
                 );
-                Self::append_audit(&mut tx, ctx, case_audit("case.create", &case, None, Some(case.canonical()), summary))
-                    .await?;
+                Self::append_audit(
+                    &mut tx,
+                    ctx,
+                    case_audit("case.create", &case, None, Some(case.canonical()), summary),
+                )
+                .await?;
                 Self::insert_evidence(&mut tx, ctx, &case, &new.evidence).await?;
                 Self::insert_notifications(&mut tx, &new.notifications).await?;
                 tx.commit().await?;
@@ -671,8 +672,7 @@ macro_rules! impl_case_store {
                 let mut tx = self.writer().begin().await?;
                 let before: Option<$crate::shared_cases::CaseRow> =
                     sqlx::query_as(CASE_BY_ID).bind(&change.case.id).fetch_optional(&mut *tx).await?;
-                let before: $crate::cases::CaseRecord =
-                    before.ok_or($crate::StoreError::NotFound)?.try_into()?;
+                let before: $crate::cases::CaseRecord = before.ok_or($crate::StoreError::NotFound)?.try_into()?;
                 Self::update_case_row(&mut tx, &change.case, ctx.at).await?;
                 Self::write_case_acts(&mut tx, &change.case).await?;
                 Self::insert_event(&mut tx, &change.event).await?;
@@ -700,8 +700,7 @@ macro_rules! impl_case_store {
                 let mut tx = self.writer().begin().await?;
                 let before: Option<$crate::shared_cases::CaseRow> =
                     sqlx::query_as(CASE_BY_ID).bind(&case.id).fetch_optional(&mut *tx).await?;
-                let before: $crate::cases::CaseRecord =
-                    before.ok_or($crate::StoreError::NotFound)?.try_into()?;
+                let before: $crate::cases::CaseRecord = before.ok_or($crate::StoreError::NotFound)?.try_into()?;
                 Self::update_case_row(&mut tx, case, ctx.at).await?;
                 Self::write_case_acts(&mut tx, case).await?;
                 let after = $crate::cases::CaseRecord { version: case.version + 1, ..case.clone() };

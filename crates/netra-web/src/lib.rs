@@ -13,6 +13,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{MethodRouter, get, post};
 use netra_core::catalogue::Catalogue;
 use netra_store::Store;
+use netra_store::casework::Vault;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -20,6 +21,7 @@ mod admin;
 mod api;
 pub mod auth;
 mod pages;
+pub mod report;
 pub mod staff;
 
 /// What every handler can reach.
@@ -31,16 +33,19 @@ pub struct AppState {
     pub now: fn() -> time::OffsetDateTime,
     /// Netra is reached over HTTPS (directly or behind a TLS proxy): cookies get the `Secure` attribute.
     pub secure_cookies: bool,
+    /// Evidence files, the seal key and the receipt salt.
+    pub vault: Arc<Vault>,
 }
 
 impl AppState {
     /// State over a store with the embedded catalogue and the system clock.
-    pub fn new(store: Arc<dyn Store>) -> AppState {
+    pub fn new(store: Arc<dyn Store>, vault: Vault) -> AppState {
         AppState {
             store,
             catalogue: netra_core::builtin::catalogue(),
             now: time::OffsetDateTime::now_utc,
             secure_cookies: false,
+            vault: Arc::new(vault),
         }
     }
 }
@@ -93,6 +98,15 @@ fn routes() -> Routes {
         .add("GET", "/healthz", Public, get(api::health))
         .add("GET", "/api/v1/regions", Public, get(api::regions))
         .add("GET", "/api/v1/catalogue", Public, get(api::catalogue))
+        .add("GET", "/api/openapi.json", Public, get(report::openapi))
+        .add("POST", "/api/v1/reports", Public, post(report::api_submit))
+        .add("GET", "/api/v1/reports/status", Public, get(report::api_status))
+        .add("POST", "/api/v1/reports/messages", Public, post(report::api_reply))
+        .add("POST", "/api/v1/reports/evidence", Public, post(report::api_evidence).layer(upload_limit()))
+        .add("GET", "/lapor", Public, get(report::form))
+        .add("POST", "/lapor", Public, post(report::submit).layer(upload_limit()))
+        .add("GET", "/lapor/status", Public, get(report::status_form_page))
+        .add("POST", "/lapor/status", Public, post(report::status_submit))
         .add("GET", "/bahasa", Public, get(staff::language))
         .add("GET", "/masuk", SignIn, get(staff::login_form))
         .add("POST", "/masuk", SignIn, post(staff::login_submit))
@@ -136,6 +150,34 @@ fn routes() -> Routes {
         .add("GET", "/api/v1/audit/{kind}/{id}", Staff, get(admin::api_audit))
 }
 
+/// Largest body of an upload request: every file at its limit plus the form fields.
+pub const UPLOAD_BODY_LIMIT: usize =
+    netra_store::evidence::MAX_FILES * netra_store::evidence::MAX_FILE_BYTES as usize + 1024 * 1024;
+/// Largest body of any other request.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Time allowed for an ordinary request, and for an upload (slow connections).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)
+}
+
+/// Ends requests that take too long: uploads (multipart) get longer, for reporters on slow connections.
+async fn timeout(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let upload = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if upload { UPLOAD_TIMEOUT } else { REQUEST_TIMEOUT };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
 /// Every route of the application, for tests and documentation.
 pub fn route_table() -> Vec<RouteInfo> {
     routes().table
@@ -157,12 +199,10 @@ pub fn router(state: AppState) -> Router {
         .router
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
+        .layer(axum::middleware::from_fn(timeout))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http());
     for (name, value) in security_headers {

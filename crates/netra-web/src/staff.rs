@@ -51,6 +51,8 @@ pub enum FieldKind {
     Checkbox,
     Textarea,
     Select(Vec<(String, String)>),
+    /// Evidence files (several allowed); the form must be [`FormSpec::multipart`].
+    File,
 }
 
 #[derive(Debug, Clone)]
@@ -95,11 +97,23 @@ pub struct FormSpec {
     pub submit: String,
     pub fields: Vec<Field>,
     pub danger: bool,
+    /// Sent as `multipart/form-data` (file uploads).
+    pub multipart: bool,
+    /// Sent with GET (a filter or picker that changes nothing).
+    pub get: bool,
 }
 
 impl FormSpec {
     pub fn new(action: impl Into<String>, submit: impl Into<String>, fields: Vec<Field>) -> FormSpec {
-        FormSpec { heading: None, action: action.into(), submit: submit.into(), fields, danger: false }
+        FormSpec {
+            heading: None,
+            action: action.into(),
+            submit: submit.into(),
+            fields,
+            danger: false,
+            multipart: false,
+            get: false,
+        }
     }
 
     pub fn heading(mut self, heading: impl Into<String>) -> FormSpec {
@@ -109,6 +123,16 @@ impl FormSpec {
 
     pub fn danger(mut self) -> FormSpec {
         self.danger = true;
+        self
+    }
+
+    pub fn multipart(mut self) -> FormSpec {
+        self.multipart = true;
+        self
+    }
+
+    pub fn get(mut self) -> FormSpec {
+        self.get = true;
         self
     }
 

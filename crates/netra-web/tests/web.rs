@@ -18,7 +18,11 @@ impl TestApp {
         let (dir, store) = netra_store::testing::sqlite_store().await;
         let store: Arc<dyn Store> = Arc::new(store);
         netra_store::ensure_reference_data(store.as_ref(), time::OffsetDateTime::now_utc()).await.unwrap();
-        let mut state = AppState::new(store);
+        let (vault, _) =
+            netra_store::casework::Vault::open(store.as_ref(), dir.path(), time::OffsetDateTime::now_utc())
+                .await
+                .unwrap();
+        let mut state = AppState::new(store, vault);
         state.now = || time::macros::datetime!(2024-10-01 09:00 +7);
         TestApp { _dir: dir, state }
     }

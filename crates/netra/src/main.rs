@@ -196,7 +196,15 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     }
-    let mut state = netra_web::AppState::new(store);
+    // Evidence files and the seal key live in the data directory on either database.
+    let (vault, swept) =
+        netra_store::casework::Vault::open(store.as_ref(), &args.store.data_dir, time::OffsetDateTime::now_utc())
+            .await
+            .context("cannot open the evidence store and keys")?;
+    if swept.temporary + swept.unreferenced > 0 {
+        tracing::info!(temporary = swept.temporary, unreferenced = swept.unreferenced, "evidence store swept");
+    }
+    let mut state = netra_web::AppState::new(store, vault);
     state.secure_cookies = args.secure_cookies;
     netra_web::serve(listener, state, shutdown_signal()).await.context("server error")?;
     println!("Netra berhenti.");
