@@ -842,3 +842,429 @@ async fn role_route_jurisdiction_matrix() {
     }
     assert_eq!(checked, cases.len() * Role::ALL.len() * 2);
 }
+
+// ----- Reporting and the case workflow -----
+
+mod casework_flow {
+    use super::*;
+    use netra_core::workflow::{Action, CaseState};
+    use netra_store::access::Principal;
+    use netra_store::cases::{CaseQuery, CaseRecord};
+    use netra_store::casework::HandOff;
+    use serde_json::{Value, json};
+    use time::macros::{date, datetime};
+
+    async fn api(app: &Staffed, method: &str, uri: &str, receipt: Option<&str>, body: Option<Value>) -> Reply {
+        let mut builder = Request::builder().method(method).uri(uri).header("host", "netra.test");
+        if let Some(receipt) = receipt {
+            builder = builder.header("authorization", format!("Receipt {receipt}"));
+        }
+        let body = match body {
+            Some(value) => {
+                builder = builder.header("content-type", "application/json");
+                Body::from(value.to_string())
+            }
+            None => Body::empty(),
+        };
+        app.send(builder.body(body).unwrap()).await
+    }
+
+    fn report(name: &str, mode: &str, reporter: Option<(&str, &str)>) -> Value {
+        let mut reporter_json = json!({ "mode": mode });
+        if let Some((name, contact)) = reporter {
+            reporter_json["name"] = json!(name);
+            reporter_json["contact"] = json!(contact);
+        }
+        json!({
+            "description": format!("Camat {name} mengunggah foto berpose dua jari bersama paslon nomor 2 di Facebook \
+                                    dan mengajak warga memilih."),
+            "occurred_on": "2024-11-10",
+            "known_on": "2024-11-11",
+            "region_code": "32.04",
+            "place": "Kantor Kecamatan Cileunyi",
+            "reported_person": { "name": name, "position": "Camat", "agency": "Pemkab Bandung" },
+            "links": ["https://facebook.com/post/123"],
+            "reporter": reporter_json,
+        })
+    }
+
+    async fn desk_user(app: &Staffed, username: &str) -> Principal {
+        let user = app.store().user_by_username(username).await.unwrap().unwrap();
+        Principal::load(app.store().as_ref(), &user.id).await.unwrap().unwrap()
+    }
+
+    fn at(date: time::Date) -> time::OffsetDateTime {
+        date.with_hms(10, 0, 0).unwrap().assume_offset(time::macros::offset!(+7))
+    }
+
+    fn due(case: &CaseRecord, kind: netra_core::clock::ClockKind) -> time::Date {
+        case.snapshot.clock(kind).unwrap_or_else(|| panic!("{kind:?} is running")).due_on
+    }
+
+    async fn act(
+        desk: &netra_store::casework::CaseDesk<'_>,
+        case: CaseRecord,
+        action: Action,
+        handoff: HandOff,
+    ) -> CaseRecord {
+        let on = action.on();
+        desk.act(&case.id, case.version, action, handoff, at(on)).await.unwrap()
+    }
+
+    async fn staffed_in_november() -> Staffed {
+        let mut app = Staffed::spawn().await;
+        app.app.state.now = || datetime!(2024-11-12 09:00 +7);
+        app
+    }
+
+    #[tokio::test]
+    async fn a_public_report_goes_from_the_api_to_a_sanction_taking_effect_on_2024_clocks() {
+        use netra_core::clock::ClockKind as C;
+        let app = staffed_in_november().await;
+        let filed = api(&app, "POST", "/api/v1/reports", None, Some(report("Asep Sunandar", "anonymous", None))).await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+        let filed: Value = serde_json::from_str(&filed.body).unwrap();
+        let receipt = filed["receipt"].as_str().unwrap().to_string();
+        let number = filed["case_number"].as_str().unwrap().to_string();
+        assert_eq!(number, "NTR-2024-000001");
+
+        let bawaslu = desk_user(&app, "bawaslu.kabbandung").await;
+        let desk = bawaslu.case_desk(app.store()).unwrap();
+        let listed = desk.list(CaseQuery::new(desk.scope().clone())).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        let mut case = desk.case(&listed[0].id).await.unwrap();
+        assert_eq!(case.state(), CaseState::LaporanReceived);
+        assert_eq!(case.snapshot.admissibility_due, date!(2024 - 11 - 18), "7 calendar days from 11 Nov");
+        assert_eq!(case.snapshot.timely, Some(true));
+        let inbox = desk.inbox(10).await.unwrap();
+        assert!(inbox.iter().any(|n| n.kind == "new_report"), "Bawaslu Kab. Bandung is told of the new report");
+
+        // Bawaslu: preliminary check, registration, study, forwarding.
+        case = act(&desk, case, Action::BeginPreliminaryCheck { on: date!(2024 - 11 - 12) }, HandOff::default()).await;
+        case = act(
+            &desk,
+            case,
+            Action::Register { on: date!(2024 - 11 - 12), number: "001/Reg/LP/PB/Kab/13.03/XI/2024".into() },
+            HandOff::default(),
+        )
+        .await;
+        assert_eq!(due(&case, C::Kajian), date!(2024 - 11 - 15), "3 calendar days from registration");
+        case = act(&desk, case, Action::BeginKajian { on: date!(2024 - 11 - 13) }, HandOff::default()).await;
+        let forward = Action::ForwardToBkn {
+            on: date!(2024 - 11 - 14),
+            letter_number: "045/PP.01.02/K.JB-04/11/2024".into(),
+            items: vec!["PP-CAMPAIGN-JOIN".into()],
+        };
+        case = act(&desk, case, forward, HandOff::default()).await;
+        assert_eq!(case.state(), CaseState::ForwardedToBkn);
+        assert!(case.clocks_are_empty_or_not_kajian());
+
+        // BKN regional office III: receives and recommends to the PPK of Kabupaten Bandung.
+        let bkn = desk_user(&app, "bkn.kanreg3").await;
+        let bkn_desk = bkn.case_desk(app.store()).unwrap();
+        assert!(bkn_desk.inbox(10).await.unwrap().iter().any(|n| n.kind == "handoff" && n.body.contains(&number)));
+        let mut case = bkn_desk.case(&case.id).await.unwrap();
+        case = act(&bkn_desk, case, Action::BknReceive { on: date!(2024 - 11 - 15) }, HandOff::default()).await;
+        let recommend = Action::Recommend {
+            on: date!(2024 - 11 - 18),
+            letter_number: "R-1234/KR.III/XI/2024".into(),
+            level: netra_core::catalogue::SanctionLevel::Sedang,
+        };
+        case = act(&bkn_desk, case, recommend, HandOff { ppk_agency: Some("pemkab-bandung".into()) }).await;
+        assert_eq!(case.ppk_agency_id.as_deref(), Some("pemkab-bandung"));
+
+        // The PPK: receives, summons across the polling-day holiday, examines, decides, delivers.
+        let ppk = desk_user(&app, "ppk.kabbandung").await;
+        let ppk_desk = ppk.case_desk(app.store()).unwrap();
+        assert!(ppk_desk.inbox(10).await.unwrap().iter().any(|n| n.kind == "handoff"));
+        let mut case = ppk_desk.case(&case.id).await.unwrap();
+        case = act(&ppk_desk, case, Action::PpkReceive { on: date!(2024 - 11 - 20) }, HandOff::default()).await;
+        assert_eq!(due(&case, C::PpkFollowUp), date!(2024 - 11 - 30), "10 calendar days");
+        case = act(&ppk_desk, case, Action::Summon { on: date!(2024 - 11 - 22) }, HandOff::default()).await;
+        assert_eq!(due(&case, C::Summons), date!(2024 - 12 - 04), "7 working days; 27 Nov (voting) is a holiday");
+        case = act(
+            &ppk_desk,
+            case,
+            Action::RecordExamination { on: date!(2024 - 11 - 29), attended: true },
+            HandOff::default(),
+        )
+        .await;
+        let decide = Action::IssueSanction {
+            on: date!(2024 - 12 - 02),
+            decree_number: "800.1.6/123/BKPSDM".into(),
+            level: netra_core::catalogue::SanctionLevel::Sedang,
+        };
+        case = act(&ppk_desk, case, decide, HandOff::default()).await;
+        assert_eq!(due(&case, C::DecisionDelivery), date!(2024 - 12 - 16), "14 calendar days");
+        case = act(&ppk_desk, case, Action::DeliverDecision { on: date!(2024 - 12 - 03) }, HandOff::default()).await;
+        assert_eq!(due(&case, C::SanctionEffect), date!(2024 - 12 - 18), "day 15 after delivery");
+        assert_eq!(due(&case, C::Banding), date!(2024 - 12 - 23), "14 working days");
+        let early = ppk_desk
+            .act(
+                &case.id,
+                case.version,
+                Action::TakeEffect { on: date!(2024 - 12 - 17) },
+                HandOff::default(),
+                at(date!(2024 - 12 - 17)),
+            )
+            .await;
+        assert!(early.is_err(), "the sanction cannot take effect before day 15");
+        case = act(&ppk_desk, case, Action::TakeEffect { on: date!(2024 - 12 - 18) }, HandOff::default()).await;
+        assert_eq!(case.state(), CaseState::SanctionEffective);
+
+        // The reporter follows the case with only the receipt.
+        let status = api(&app, "GET", "/api/v1/reports/status", Some(&receipt), None).await;
+        assert_eq!(status.status, StatusCode::OK);
+        let status: Value = serde_json::from_str(&status.body).unwrap();
+        assert_eq!(status["status"], "Sanksi dijatuhkan");
+
+        // Every step is in the audit trail, by the office that took it, in order.
+        let filter = netra_store::AuditFilter { object: Some(("case".into(), case.id.clone())), ..Default::default() };
+        let mut trail = app.store().audit_entries(&filter, 100).await.unwrap();
+        trail.reverse();
+        let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "case.create",
+                "case.begin_preliminary_check",
+                "case.register",
+                "case.begin_kajian",
+                "case.forward_to_bkn",
+                "case.bkn_receive",
+                "case.recommend",
+                "case.ppk_receive",
+                "case.summon",
+                "case.record_examination",
+                "case.issue_sanction",
+                "case.deliver_decision",
+                "case.take_effect",
+            ]
+        );
+        assert_eq!(trail[0].actor, "public");
+        assert_eq!(trail[4].office.as_deref(), Some(bawaslu.office.id.as_str()));
+        assert_eq!(trail[6].office.as_deref(), Some(bkn.office.id.as_str()));
+        assert_eq!(trail[12].office.as_deref(), Some(ppk.office.id.as_str()));
+        assert!(netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().is_ok());
+    }
+
+    trait ClockCheck {
+        fn clocks_are_empty_or_not_kajian(&self) -> bool;
+    }
+
+    impl ClockCheck for CaseRecord {
+        fn clocks_are_empty_or_not_kajian(&self) -> bool {
+            self.snapshot.clock(netra_core::clock::ClockKind::Kajian).is_none()
+        }
+    }
+
+    #[tokio::test]
+    async fn an_anonymous_reporter_answers_a_question_and_wrong_receipts_reveal_nothing_and_are_throttled() {
+        let app = staffed_in_november().await;
+        let filed = api(&app, "POST", "/api/v1/reports", None, Some(report("Budi Santoso", "anonymous", None))).await;
+        let receipt = serde_json::from_str::<Value>(&filed.body).unwrap()["receipt"].as_str().unwrap().to_string();
+        let bawaslu = desk_user(&app, "bawaslu.kabbandung").await;
+        let desk = bawaslu.case_desk(app.store()).unwrap();
+        let case = desk.list(CaseQuery::new(desk.scope().clone())).await.unwrap().remove(0);
+        let file = desk.open(&case.id).await.unwrap();
+        desk.ask_reporter(
+            &case.id,
+            &file.reports[0].id,
+            "Kapan tepatnya foto itu diunggah?",
+            at(date!(2024 - 11 - 12)),
+        )
+        .await
+        .unwrap();
+        let status: Value =
+            serde_json::from_str(&api(&app, "GET", "/api/v1/reports/status", Some(&receipt), None).await.body).unwrap();
+        assert_eq!(status["messages"][0]["from"], "staff");
+        assert_eq!(status["messages"][0]["body"], "Kapan tepatnya foto itu diunggah?");
+        let reply = api(
+            &app,
+            "POST",
+            "/api/v1/reports/messages",
+            Some(&receipt.to_lowercase()),
+            Some(json!({"body": "Sekitar pukul 20.00, 10 November."})),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "receipts are case-insensitive: {}", reply.body);
+        let messages = desk.open(&case.id).await.unwrap().messages;
+        assert!(messages.iter().any(|m| m.from_reporter && m.body.contains("20.00")));
+        assert!(desk.inbox(10).await.unwrap().iter().any(|n| n.kind == "reporter_reply"));
+
+        // A wrong receipt answers like a missing one, without any case data.
+        let wrong = api(&app, "GET", "/api/v1/reports/status", Some("AAAA-BBBB-CCCC-DDDD"), None).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(!wrong.body.contains("NTR-"));
+        for _ in 1..netra_web::report::MAX_RECEIPT_FAILURES {
+            api(&app, "GET", "/api/v1/reports/status", Some("AAAA-BBBB-CCCC-DDDD"), None).await;
+        }
+        let throttled = api(&app, "GET", "/api/v1/reports/status", Some(&receipt), None).await;
+        assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS, "even the right receipt waits once throttled");
+        assert!(throttled.headers.contains_key("retry-after"));
+    }
+
+    #[tokio::test]
+    async fn invalid_reports_get_one_error_per_field() {
+        let app = staffed_in_november().await;
+        let mut bad = report("", "anonymous", Some(("Siti", "0812")));
+        bad["occurred_on"] = json!("2024-11-40");
+        bad["known_on"] = json!("2030-01-01");
+        bad["region_code"] = json!("32.99");
+        bad["links"] = json!(["javascript:alert(1)"]);
+        let reply = api(&app, "POST", "/api/v1/reports", None, Some(bad)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = serde_json::from_str(&reply.body).unwrap();
+        let fields: Vec<&str> =
+            body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        for field in ["occurred_on", "known_on", "region_code", "reported_person.name", "links", "reporter.mode"] {
+            assert!(fields.contains(&field), "{field} missing from {fields:?}");
+        }
+        let malformed = app
+            .send(
+                Request::post("/api/v1/reports")
+                    .header("content-type", "application/json")
+                    .body(Body::from("{\"description\": "))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+        let cases = app.store().list_cases(&CaseQuery::new(netra_store::cases::CaseScope::All)).await.unwrap();
+        assert!(cases.is_empty(), "nothing was written");
+    }
+
+    #[tokio::test]
+    async fn a_confidential_identity_is_sealed_everywhere_but_the_custodians_audited_unseal() {
+        let app = staffed_in_november().await;
+        let name = "Rahmawati Kusumadewi";
+        let contact = "rahma.kusuma@contoh.id";
+        let filed = api(
+            &app,
+            "POST",
+            "/api/v1/reports",
+            None,
+            Some(report("Dedi Mulyadi", "confidential", Some((name, contact)))),
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+        let bawaslu = desk_user(&app, "bawaslu.kabbandung").await;
+        let desk = bawaslu.case_desk(app.store()).unwrap();
+        let case = desk.list(CaseQuery::new(desk.scope().clone())).await.unwrap().remove(0);
+        let file = desk.open(&case.id).await.unwrap();
+        let report_row = &file.reports[0];
+        assert!(report_row.identity.is_none());
+        let sealed = report_row.sealed_identity.as_ref().expect("sealed");
+        assert!(!String::from_utf8_lossy(sealed).contains("Rahmawati"));
+        // Not in any audit summary, and not in the database files at all.
+        let trail = app.store().audit_entries(&netra_store::AuditFilter::default(), 500).await.unwrap();
+        assert!(trail.iter().all(|e| !e.summary.contains("Rahmawati") && !e.summary.contains("rahma.kusuma")));
+        for entry in std::fs::read_dir(app.app._dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let bytes = std::fs::read(&path).unwrap();
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(!text.contains("Rahmawati") && !text.contains("rahma.kusuma"), "{} leaks it", path.display());
+            }
+        }
+        // Only the custodian can unseal, with a reason, and the opening is audited.
+        let sealer = &app.app.state.vault.sealer;
+        assert!(matches!(bawaslu.unsealer(app.store(), sealer), Err(netra_store::access::AccessError::Denied)));
+        let custodian = desk_user(&app, "kustodian").await;
+        let unsealer = custodian.unsealer(app.store(), sealer).unwrap();
+        assert!(unsealer.unseal(&report_row.id, "x", at(date!(2024 - 11 - 13))).await.is_err(), "a reason is required");
+        let identity = unsealer
+            .unseal(&report_row.id, "Klarifikasi kedudukan pelapor (hak pilih)", at(date!(2024 - 11 - 13)))
+            .await
+            .unwrap();
+        assert_eq!((identity.name.as_str(), identity.contact.as_str()), (name, contact));
+        let filter =
+            netra_store::AuditFilter { object: Some(("report".into(), report_row.id.clone())), ..Default::default() };
+        let opened = app.store().audit_entries(&filter, 10).await.unwrap();
+        assert_eq!(opened.len(), 1);
+        assert_eq!(opened[0].action, "report.unseal");
+        assert_eq!(opened[0].actor, custodian.user.id);
+    }
+
+    #[tokio::test]
+    async fn a_report_sent_twice_is_offered_as_a_duplicate_and_the_merge_keeps_both_reporters_and_all_evidence() {
+        let app = staffed_in_november().await;
+        let mut receipts = Vec::new();
+        for (person, text) in [
+            ("Asep Sunandar", None),
+            (
+                "Drs. Asep Sunandar",
+                Some(
+                    "Pak camat Asep Sunandar posting foto pose dua jari dengan paslon nomor 2 di facebook, mengajak warga memilih.",
+                ),
+            ),
+        ] {
+            let mut body = report(person, "anonymous", None);
+            if let Some(text) = text {
+                body["description"] = json!(text);
+            }
+            let filed = api(&app, "POST", "/api/v1/reports", None, Some(body)).await;
+            receipts.push(serde_json::from_str::<Value>(&filed.body).unwrap()["receipt"].as_str().unwrap().to_string());
+        }
+        // Evidence on the second report, through the API: a photo with GPS.
+        let boundary = "netra-test-boundary";
+        let mut multipart = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"../foto.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .into_bytes();
+        multipart.extend(netra_store::evidence::sample_jpeg_with_gps());
+        multipart.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+        let upload = app
+            .send(
+                Request::post("/api/v1/reports/evidence")
+                    .header("authorization", format!("Receipt {}", receipts[1]))
+                    .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+                    .body(Body::from(multipart))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.body);
+
+        let bawaslu = desk_user(&app, "bawaslu.kabbandung").await;
+        let desk = bawaslu.case_desk(app.store()).unwrap();
+        let listed = desk.list(CaseQuery::new(desk.scope().clone())).await.unwrap();
+        let (newer, older) = (desk.case(&listed[0].id).await.unwrap(), desk.case(&listed[1].id).await.unwrap());
+        let offered = desk.duplicates(&older).await.unwrap();
+        assert_eq!(offered.len(), 1, "the second report is offered");
+        assert_eq!(offered[0].case.id, newer.id);
+        let evidence = desk.open(&newer.id).await.unwrap().evidence;
+        assert_eq!(evidence.len(), 1);
+        assert_eq!(evidence[0].file_name, "foto.jpg", "paths are stripped from names");
+        assert_eq!(evidence[0].content_type, "image/jpeg");
+        assert!(evidence[0].metadata.contains("\"gps\""), "GPS kept for staff");
+        assert!(app.app.state.vault.blobs.contains(&evidence[0].sha256));
+
+        desk.merge(&older.id, older.version, &newer.id, newer.version, at(date!(2024 - 11 - 12))).await.unwrap();
+        let kept = desk.open(&older.id).await.unwrap();
+        assert_eq!(kept.reports.len(), 2, "both reporters kept");
+        assert_eq!(kept.evidence.len(), 1, "the evidence moved with its report");
+        assert_eq!(desk.list(CaseQuery::new(desk.scope().clone())).await.unwrap().len(), 1, "merged case leaves lists");
+        // The second reporter's receipt now follows the kept case.
+        let status: Value =
+            serde_json::from_str(&api(&app, "GET", "/api/v1/reports/status", Some(&receipts[1]), None).await.body)
+                .unwrap();
+        assert_eq!(status["case_number"], Value::String(older.number.clone()));
+        assert_eq!(status["evidence_count"], 1);
+    }
+
+    #[tokio::test]
+    async fn the_openapi_document_describes_the_report_api() {
+        let app = staffed_in_november().await;
+        let reply = app.request("GET", "/api/openapi.json", None, &[]).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let document: Value = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(document["openapi"], "3.1.0");
+        for path in
+            ["/api/v1/reports", "/api/v1/reports/status", "/api/v1/reports/messages", "/api/v1/reports/evidence"]
+        {
+            assert!(document["paths"][path].is_object(), "{path} documented");
+        }
+        for route in netra_web::route_table().iter().filter(|r| r.path.starts_with("/api/v1/reports")) {
+            assert!(document["paths"][route.path].is_object(), "{} {} documented", route.method, route.path);
+        }
+    }
+}
