@@ -466,10 +466,10 @@ async fn report_page(
             )
             .collect();
     let mut picker_options = provinces;
-    if let Some(code) = chosen {
-        if let Ok(regencies) = state.store.region_children(Some(code.province_code())).await {
-            picker_options.extend(regencies.into_iter().map(|r| (r.code.to_string(), format!("· {}", r.name))));
-        }
+    if let Some(code) = chosen
+        && let Ok(regencies) = state.store.region_children(Some(code.province_code())).await
+    {
+        picker_options.extend(regencies.into_iter().map(|r| (r.code.to_string(), format!("· {}", r.name))));
     }
     let region_value = {
         let v = values("region_code");

@@ -1268,3 +1268,67 @@ mod casework_flow {
         }
     }
 }
+
+#[tokio::test]
+async fn the_public_form_files_a_report_with_evidence_and_shows_the_receipt_once() {
+    let app = Staffed::spawn().await;
+    let page = app.request("GET", "/lapor?wilayah=32.04", None, &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    assert!(page.body.contains("value=\"32.04\""), "the regency and its districts are offered");
+    let csrf = csrf_from(&page.body);
+    let boundary = "netra-form-boundary";
+    let field = |name: &str, value: &str| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes()
+    };
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("csrf", csrf.as_str()),
+        ("description", "Guru PNS SMPN 1 memasang spanduk paslon nomor 1 di pagar sekolah."),
+        ("occurred_on", "2024-09-29"),
+        ("known_on", "2024-09-30"),
+        ("region_code", "32.04"),
+        ("reported_person.name", "Wawan Setiawan"),
+        ("links", "https://instagram.com/p/abc\nhttps://tiktok.com/@x/video/1"),
+        ("reporter.mode", "anonymous"),
+    ] {
+        body.extend(field(name, value));
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"spanduk.jpg\"\r\n\r\n")
+            .into_bytes(),
+    );
+    body.extend(netra_store::evidence::sample_jpeg_with_gps());
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let send = |body: Vec<u8>, cookie: String| {
+        Request::post("/lapor")
+            .header("host", "netra.test")
+            .header("cookie", cookie)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let forged = app.send(send(body.clone(), "netra_csrf=another-token".into())).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "the form token must match the cookie");
+    let filed = app.send(send(body, format!("netra_csrf={csrf}"))).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    assert!(filed.body.contains("NTR-2024-000001"));
+    assert_eq!(filed.headers["cache-control"], "no-store");
+    let cases = app.store().list_cases(&netra_store::cases::CaseQuery::new(netra_store::cases::CaseScope::All)).await;
+    let case_id = cases.unwrap()[0].id.clone();
+    let evidence = app.store().case_evidence(&case_id).await.unwrap();
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(app.store().case(&case_id).await.unwrap().unwrap().links.len(), 2);
+
+    // An invalid submission is shown again with its errors and writes nothing.
+    let mut bad = Vec::new();
+    for (name, value) in [("csrf", csrf.as_str()), ("description", "pendek"), ("reporter.mode", "anonymous")] {
+        bad.extend(field(name, value));
+    }
+    bad.extend(format!("--{boundary}--\r\n").into_bytes());
+    let refused = app.send(send(bad, format!("netra_csrf={csrf}"))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("field-error"));
+    let all = app.store().list_cases(&netra_store::cases::CaseQuery::new(netra_store::cases::CaseScope::All)).await;
+    assert_eq!(all.unwrap().len(), 1);
+}
