@@ -253,3 +253,93 @@ async fn sessions_and_login_failures(store: &dyn Store) {
     store.clear_login_failures("user:x").await.unwrap();
     assert_eq!(store.login_failures_since("user:x", 0).await.unwrap(), 0);
 }
+
+contract_shared!(cases_move_through_scopes_lists_and_merges);
+async fn cases_move_through_scopes_lists_and_merges(store: Arc<dyn Store>) {
+    use netra_core::workflow::Action;
+    use netra_store::cases::{CaseQuery, CaseScope, Channel, WorkTab};
+    use netra_store::casework::{self, HandOff, ReportInput, Vault};
+    use time::macros::date;
+
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _) = Vault::open(store.as_ref(), dir.path(), NOW).await.unwrap();
+    let input = |name: &str, region: &str| ReportInput {
+        description: format!("{name} memasang baliho paslon nomor 1 di kantor kelurahan pada jam dinas."),
+        occurred_on: "2024-09-29".into(),
+        known_on: "2024-09-30".into(),
+        region_code: region.into(),
+        person_name: name.into(),
+        mode: "anonymous".into(),
+        ..ReportInput::default()
+    };
+    let filed_at = time::macros::datetime!(2024-10-01 09:00 +7);
+    let mut ids = Vec::new();
+    for (name, region) in [("Ujang Sutisna", "32.04"), ("Ujang Sutisna", "32.04"), ("Rina Marlina", "32.73")] {
+        let valid =
+            casework::validate_report(store.as_ref(), &input(name, region), date!(2024 - 10 - 01)).await.unwrap();
+        let filed = casework::submit_public_report(store.as_ref(), &vault, valid, Channel::Api, Vec::new(), filed_at)
+            .await
+            .unwrap();
+        assert!(filed.receipt.is_some());
+        ids.push(filed.case_id);
+    }
+    // Scopes: Kabupaten Bandung sees its two, the province all three, BKN none yet.
+    let kab = demo_principal(&store, "bawaslu.kabbandung").await;
+    let kab_desk = kab.case_desk(&store).unwrap();
+    assert_eq!(kab_desk.list(CaseQuery::new(CaseScope::All)).await.unwrap().len(), 2, "scope is forced");
+    let prov = demo_principal(&store, "bawaslu.jabar").await;
+    assert_eq!(prov.case_desk(&store).unwrap().list(CaseQuery::new(CaseScope::All)).await.unwrap().len(), 3);
+    let bkn = demo_principal(&store, "bkn.kanreg3").await;
+    let bkn_desk = bkn.case_desk(&store).unwrap();
+    assert!(bkn_desk.list(CaseQuery::new(CaseScope::All)).await.unwrap().is_empty());
+    assert!(matches!(kab_desk.case(&ids[2]).await, Err(netra_store::access::AccessError::NotFound)));
+
+    // Keyset pages and the due-date tab.
+    let mut query = CaseQuery::new(CaseScope::All);
+    query.limit = 1;
+    let first = kab_desk.list(query.clone()).await.unwrap();
+    query.after = Some(netra_store::cases::Cursor { due_on: None, case_id: first[0].id.clone() });
+    let second = kab_desk.list(query).await.unwrap();
+    assert_eq!(second.len(), 1);
+    assert_ne!(first[0].id, second[0].id);
+    let mut due = CaseQuery::new(CaseScope::All);
+    due.tab = WorkTab::DueSoon { today: date!(2024 - 10 - 01), until: date!(2024 - 10 - 10) };
+    assert!(kab_desk.list(due).await.unwrap().is_empty(), "received reports run no clock until registered");
+
+    // A transition with a stale version is refused; a current one is saved with its audit entry.
+    let case = kab_desk.case(&ids[0]).await.unwrap();
+    let at = filed_at + time::Duration::hours(1);
+    let stale = kab_desk
+        .act(
+            &case.id,
+            case.version + 1,
+            Action::BeginPreliminaryCheck { on: date!(2024 - 10 - 01) },
+            HandOff::default(),
+            at,
+        )
+        .await;
+    assert!(matches!(stale, Err(netra_store::access::AccessError::Conflict(_))));
+    let case = kab_desk
+        .act(
+            &case.id,
+            case.version,
+            Action::BeginPreliminaryCheck { on: date!(2024 - 10 - 01) },
+            HandOff::default(),
+            at,
+        )
+        .await
+        .unwrap();
+    let events = store.case_events(&case.id).await.unwrap();
+    assert_eq!(events.len(), 2);
+
+    // Duplicates and merge.
+    let offered = kab_desk.duplicates(&case).await.unwrap();
+    assert_eq!(offered.len(), 1);
+    let other = offered[0].case.clone();
+    kab_desk.merge(&case.id, case.version, &other.id, other.version, at).await.unwrap();
+    assert_eq!(store.case_reports(&case.id).await.unwrap().len(), 2);
+    assert_eq!(kab_desk.list(CaseQuery::new(CaseScope::All)).await.unwrap().len(), 1);
+    assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
+}
