@@ -83,6 +83,48 @@ impl Role {
     }
 }
 
+/// Which cases a user may see at all: their jurisdiction over cases, which follows the case's path from Bawaslu
+/// to BKN to the PPK rather than the user's office alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseScope {
+    /// Every case (Bawaslu RI, the custodian).
+    All,
+    /// Cases in a province or regency (Bawaslu provinsi and kabupaten/kota).
+    Region(RegionCode),
+    /// Cases forwarded to BKN, optionally only in one province (BKN kantor regional; BKN pusat: all).
+    Forwarded(Option<RegionCode>),
+    /// Cases whose recommendation went to this agency's PPK (PPK office, Inspektorat).
+    PpkAgency(String),
+    /// Nothing (roles without casework, or an office missing its region or agency).
+    Nothing,
+}
+
+impl CaseScope {
+    /// Whether a user with this scope may enter a new case (finding, report in person) in `region`: only where
+    /// the case would then be theirs.
+    pub fn admits_intake(&self, region: &RegionCode) -> bool {
+        match self {
+            CaseScope::All => true,
+            CaseScope::Region(mine) => region.is_within(mine),
+            _ => false,
+        }
+    }
+}
+
+impl Role {
+    /// The case scope of a user with this role in an office with this region and agency.
+    pub fn case_scope(self, region: Option<RegionCode>, agency: Option<&str>) -> CaseScope {
+        match (self, region, agency) {
+            (Role::BawasluKabKota | Role::BawasluProvinsi, Some(region), _) => CaseScope::Region(region),
+            (Role::BawasluRi | Role::Custodian, _, _) => CaseScope::All,
+            (Role::BknRegional, Some(region), _) => CaseScope::Forwarded(Some(region)),
+            (Role::BknPusat, _, _) => CaseScope::Forwarded(None),
+            (Role::PpkOffice | Role::Inspektorat, _, Some(agency)) => CaseScope::PpkAgency(agency.to_string()),
+            _ => CaseScope::Nothing,
+        }
+    }
+}
+
 /// What a user's office must carry for a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfficeRequirement {
@@ -238,6 +280,26 @@ mod tests {
 
     fn code(text: &str) -> RegionCode {
         RegionCode::parse(text).unwrap()
+    }
+
+    #[test]
+    fn case_scope_follows_the_case_path_and_a_misconfigured_office_sees_nothing() {
+        let kab = Some(code("32.04"));
+        assert_eq!(Role::BawasluKabKota.case_scope(kab, None), CaseScope::Region(code("32.04")));
+        assert_eq!(Role::BawasluKabKota.case_scope(None, None), CaseScope::Nothing);
+        assert!(Role::BawasluKabKota.case_scope(kab, None).admits_intake(&code("32.04.05")));
+        assert!(!Role::BawasluKabKota.case_scope(kab, None).admits_intake(&code("32.73")));
+        assert!(!Role::BknPusat.case_scope(None, None).admits_intake(&code("32.04")));
+        assert_eq!(Role::BawasluRi.case_scope(None, None), CaseScope::All);
+        assert_eq!(Role::BknRegional.case_scope(Some(code("32")), None), CaseScope::Forwarded(Some(code("32"))));
+        assert_eq!(Role::BknPusat.case_scope(None, None), CaseScope::Forwarded(None));
+        let agency = Role::PpkOffice.case_scope(kab, Some("pemkab-bandung"));
+        assert_eq!(agency, CaseScope::PpkAgency("pemkab-bandung".into()));
+        assert_eq!(Role::Inspektorat.case_scope(kab, None), CaseScope::Nothing);
+        for role in [Role::AgencyAdmin, Role::SystemAdmin, Role::AsnSelfService] {
+            assert_eq!(role.case_scope(kab, Some("pemkab-bandung")), CaseScope::Nothing, "{role:?}");
+            assert!(!role.can(Permission::HandleCases));
+        }
     }
 
     #[test]

@@ -909,28 +909,66 @@ impl Action {
         }
     }
 
-    /// The free-text fields that must not be blank, with their names.
-    fn required_texts(&self) -> Vec<(&'static str, &str)> {
+    /// The action's data besides its date, as named text fields: the inverse of [`Action::from_fields`], used
+    /// for the event log and for checking that required texts are not blank.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let text = |name: &'static str, value: &str| vec![(name, value.to_string())];
         match self {
-            Action::Register { number, .. } => vec![("number", number)],
+            Action::Register { number, .. } => text("number", number),
             Action::RejectFormal { reason, .. }
             | Action::ExtendKajian { reason, .. }
             | Action::DecideNotViolation { reason, .. }
             | Action::ReferToKpu { reason, .. }
             | Action::ReferToGakkumdu { reason, .. }
             | Action::BknReturn { reason, .. }
-            | Action::BknConclude { reason, .. }
             | Action::PpkReturn { reason, .. }
             | Action::ClearAsn { reason, .. }
             | Action::Close { reason, .. }
-            | Action::StopInvestigation { reason, .. } => vec![("reason", reason)],
-            Action::ForwardToBkn { letter_number, .. } | Action::Recommend { letter_number, .. } => {
-                vec![("letter_number", letter_number)]
+            | Action::StopInvestigation { reason, .. } => text("reason", reason),
+            Action::ForwardToBkn { letter_number, items, .. } => {
+                vec![("letter_number", letter_number.clone()), ("items", items.join(","))]
             }
-            Action::IssueSanction { decree_number, .. } => vec![("decree_number", decree_number)],
-            Action::BlockData { reference, .. } => vec![("reference", reference)],
-            _ => vec![],
+            Action::BknConclude { conclusion, reason, .. } => {
+                let conclusion = match conclusion {
+                    BknConclusion::NotProven => "not_proven",
+                    BknConclusion::Cancelled => "cancelled",
+                    BknConclusion::AsnLeftService => "asn_left_service",
+                };
+                vec![("conclusion", conclusion.into()), ("reason", reason.clone())]
+            }
+            Action::Recommend { letter_number, level, .. } => {
+                vec![("letter_number", letter_number.clone()), ("level", level.as_str().into())]
+            }
+            Action::IssueSanction { decree_number, level, .. } => {
+                vec![("decree_number", decree_number.clone()), ("level", level.as_str().into())]
+            }
+            Action::BlockData { reference, .. } => text("reference", reference),
+            Action::RecordExamination { attended, .. } => text("attended", &attended.to_string()),
+            Action::CourtDecision { sanction_stands, .. } => text("sanction_stands", &sanction_stands.to_string()),
+            Action::RecordVerdict { appealed, .. } => text("appealed", &appealed.to_string()),
+            Action::FileAppeal { kind, .. } => text(
+                "kind",
+                match kind {
+                    AppealKind::Keberatan => "keberatan",
+                    AppealKind::Banding => "banding",
+                },
+            ),
+            Action::DecideAppeal { outcome, .. } => text(
+                "outcome",
+                match outcome {
+                    AppealOutcome::Upheld => "upheld",
+                    AppealOutcome::Annulled => "annulled",
+                    AppealOutcome::Changed => "changed",
+                },
+            ),
+            _ => Vec::new(),
         }
+    }
+
+    /// The free-text fields that must not be blank, with their values.
+    fn required_texts(&self) -> Vec<(&'static str, String)> {
+        const TEXTS: [&str; 5] = ["number", "reason", "letter_number", "decree_number", "reference"];
+        self.fields().into_iter().filter(|(name, _)| TEXTS.contains(name)).collect()
     }
 }
 
@@ -1513,6 +1551,37 @@ mod tests {
     use time::macros::date;
 
     const TODAY: Date = date!(2025 - 06 - 30);
+
+    #[test]
+    fn fields_and_from_fields_are_inverse_for_every_action_kind() {
+        let form = |name: &str| {
+            Some(
+                match name {
+                    "items" => "PP-CAMPAIGN-JOIN,PP-MOBILISE",
+                    "level" => "sedang",
+                    "attended" | "sanction_stands" | "appealed" => "true",
+                    "kind" => "banding",
+                    "outcome" => "changed",
+                    "conclusion" => "cancelled",
+                    _ => "teks",
+                }
+                .to_string(),
+            )
+        };
+        for kind in ActionKind::ALL {
+            let action = Action::from_fields(kind, TODAY, &form).unwrap();
+            assert_eq!(action.kind(), kind);
+            let fields = action.fields();
+            let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+            assert_eq!(names, required_fields(kind), "{kind:?} fields follow its rule");
+            let again = Action::from_fields(kind, TODAY, &|name| {
+                fields.iter().find(|(n, _)| *n == name).map(|(_, value)| value.clone())
+            })
+            .unwrap();
+            assert_eq!(again, action, "{kind:?}");
+        }
+        assert_eq!(Action::from_fields(ActionKind::Recommend, TODAY, &|_| None), Err(FieldProblem { field: "level" }));
+    }
 
     fn bawaslu() -> Actor {
         Actor::Staff(Role::BawasluKabKota)

@@ -10,6 +10,8 @@ use netra_core::workflow::{CaseSnapshot, CaseState, Holder, RunningClock};
 use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 
+pub use netra_core::access::CaseScope;
+
 use crate::accounts::AuditContext;
 use crate::{StoreError, StoreResult};
 
@@ -334,21 +336,6 @@ pub struct CaseSummary {
     pub occurred_on: Date,
     pub received_on: Date,
     pub next_due_on: Option<Date>,
-}
-
-/// Which cases a user may see at all (their jurisdiction over cases).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaseScope {
-    /// Every case (Bawaslu RI, the custodian).
-    All,
-    /// Cases in a province or regency (Bawaslu provinsi and kabupaten/kota).
-    Region(RegionCode),
-    /// Cases that were forwarded to BKN, optionally only in one province (BKN kantor regional).
-    Forwarded(Option<RegionCode>),
-    /// Cases whose recommendation went to this agency's PPK.
-    PpkAgency(String),
-    /// Nothing.
-    Nothing,
 }
 
 /// Which part of the work list.

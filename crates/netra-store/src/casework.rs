@@ -326,62 +326,76 @@ pub async fn validate_report(
     })
 }
 
-/// Offices whose users have `role`, from the stored offices and users.
-async fn offices_with_role(store: &dyn Store, role: Role) -> Result<Vec<Office>, StoreError> {
-    let ids: BTreeSet<String> = store
-        .users()
-        .await?
-        .into_iter()
-        .filter(|user| user.role == role && !user.disabled)
-        .map(|user| user.office_id)
-        .collect();
-    Ok(store.offices().await?.into_iter().filter(|office| ids.contains(&office.id)).collect())
+/// The offices with active users, and their users' roles: hand-off targets and notification recipients are
+/// chosen from it. Loaded once per operation (a reminder run over thousands of cases reads it once).
+struct OfficeDirectory {
+    offices: Vec<(Office, BTreeSet<Role>)>,
 }
 
-/// The Bawaslu office that handles cases in `region`: the kabupaten/kota office, else the province's.
-async fn bawaslu_office_for(store: &dyn Store, region: &RegionCode) -> Result<Option<Office>, StoreError> {
-    if let Some(regency) = region.regency_code()
-        && let Some(office) = offices_with_role(store, Role::BawasluKabKota)
+impl OfficeDirectory {
+    async fn load(store: &dyn Store) -> Result<OfficeDirectory, StoreError> {
+        let users = store.users().await?;
+        let offices = store
+            .offices()
             .await?
             .into_iter()
-            .find(|office| office.region == Some(regency))
-    {
-        return Ok(Some(office));
+            .map(|office| {
+                let roles = users
+                    .iter()
+                    .filter(|user| user.office_id == office.id && !user.disabled)
+                    .map(|user| user.role)
+                    .collect::<BTreeSet<Role>>();
+                (office, roles)
+            })
+            .filter(|(_, roles)| !roles.is_empty())
+            .collect();
+        Ok(OfficeDirectory { offices })
     }
-    let province = region.province_code();
-    Ok(offices_with_role(store, Role::BawasluProvinsi).await?.into_iter().find(|o| o.region == Some(province)))
-}
 
-/// The BKN office for cases in `region`: the regional office covering the province, else BKN headquarters.
-async fn bkn_office_for(store: &dyn Store, region: &RegionCode) -> Result<Option<Office>, StoreError> {
-    let province = region.province_code();
-    if let Some(office) =
-        offices_with_role(store, Role::BknRegional).await?.into_iter().find(|office| office.region == Some(province))
-    {
-        return Ok(Some(office));
+    fn with_role(&self, role: Role) -> impl Iterator<Item = &Office> {
+        self.offices.iter().filter(move |(_, roles)| roles.contains(&role)).map(|(office, _)| office)
     }
-    Ok(offices_with_role(store, Role::BknPusat).await?.into_iter().next())
-}
 
-/// The offices of an agency's PPK and inspectorate.
-async fn ppk_offices_of(store: &dyn Store, agency: &str) -> Result<Vec<Office>, StoreError> {
-    let mut offices = offices_with_role(store, Role::PpkOffice).await?;
-    offices.extend(offices_with_role(store, Role::Inspektorat).await?);
-    offices.retain(|office| office.agency.as_deref() == Some(agency));
-    offices.dedup_by(|a, b| a.id == b.id);
-    Ok(offices)
-}
+    /// The Bawaslu office that handles cases in `region`: the kabupaten/kota office, else the province's.
+    fn bawaslu_for(&self, region: &RegionCode) -> Option<&Office> {
+        let regency = region.regency_code();
+        let province = Some(region.province_code());
+        self.with_role(Role::BawasluKabKota)
+            .find(|office| regency.is_some() && office.region == regency)
+            .or_else(|| self.with_role(Role::BawasluProvinsi).find(|office| office.region == province))
+    }
 
-/// The offices that hold a case now, for notifications.
-async fn holder_offices(store: &dyn Store, case: &CaseRecord) -> Result<Vec<String>, StoreError> {
-    Ok(match case.state().holder() {
-        Holder::Bkn => case.bkn_office_id.iter().cloned().collect(),
-        Holder::Ppk => match &case.ppk_agency_id {
-            Some(agency) => ppk_offices_of(store, agency).await?.into_iter().map(|office| office.id).collect(),
-            None => Vec::new(),
-        },
-        _ => case.bawaslu_office_id.iter().cloned().collect(),
-    })
+    /// The BKN office for cases in `region`: the regional office covering the province, else BKN headquarters.
+    fn bkn_for(&self, region: &RegionCode) -> Option<&Office> {
+        let province = Some(region.province_code());
+        self.with_role(Role::BknRegional)
+            .find(|office| office.region == province)
+            .or_else(|| self.with_role(Role::BknPusat).next())
+    }
+
+    /// The offices of an agency's PPK and inspectorate.
+    fn ppk_offices_of(&self, agency: &str) -> Vec<&Office> {
+        self.offices
+            .iter()
+            .filter(|(office, roles)| {
+                office.agency.as_deref() == Some(agency)
+                    && (roles.contains(&Role::PpkOffice) || roles.contains(&Role::Inspektorat))
+            })
+            .map(|(office, _)| office)
+            .collect()
+    }
+
+    /// The offices that hold a case now.
+    fn holders_of(&self, case: &CaseRecord) -> Vec<String> {
+        match case.state().holder() {
+            Holder::Bkn => case.bkn_office_id.iter().cloned().collect(),
+            Holder::Ppk => match &case.ppk_agency_id {
+                Some(agency) => self.ppk_offices_of(agency).into_iter().map(|office| office.id.clone()).collect(),
+                None => Vec::new(),
+            },
+            _ => case.bawaslu_office_id.iter().cloned().collect(),
+        }
+    }
 }
 
 fn notification(office_id: &str, case: &CaseRecord, kind: &str, body: String, at: OffsetDateTime) -> Notification {
@@ -489,7 +503,7 @@ async fn file_case(
     let transition = start.transition(&action, filing.actor, today, rules).map_err(invalid)?;
     let office = match filing.office.clone() {
         Some(office) => Some(office),
-        None => bawaslu_office_for(store, &report.region).await?,
+        None => OfficeDirectory::load(store).await?.bawaslu_for(&report.region).cloned(),
     };
     let case_id = Uuid::now_v7().to_string();
     let report_id = Uuid::now_v7().to_string();
@@ -692,8 +706,9 @@ impl ReporterDesk {
             office_id: None,
             at: now,
         };
-        let notes = holder_offices(self.store.as_ref(), &self.case)
+        let notes = OfficeDirectory::load(self.store.as_ref())
             .await?
+            .holders_of(&self.case)
             .iter()
             .map(|office| {
                 notification(
@@ -738,23 +753,7 @@ impl ReporterDesk {
 impl Principal {
     /// The cases this principal can reach at all.
     pub fn case_scope(&self) -> CaseScope {
-        match self.role() {
-            Role::BawasluKabKota | Role::BawasluProvinsi => match self.office.region {
-                Some(region) => CaseScope::Region(region),
-                None => CaseScope::Nothing,
-            },
-            Role::BawasluRi | Role::Custodian => CaseScope::All,
-            Role::BknRegional => match self.office.region {
-                Some(region) => CaseScope::Forwarded(Some(region)),
-                None => CaseScope::Nothing,
-            },
-            Role::BknPusat => CaseScope::Forwarded(None),
-            Role::PpkOffice | Role::Inspektorat => match &self.office.agency {
-                Some(agency) => CaseScope::PpkAgency(agency.clone()),
-                None => CaseScope::Nothing,
-            },
-            _ => CaseScope::Nothing,
-        }
+        self.role().case_scope(self.office.region, self.office.agency.as_deref())
     }
 
     /// Every staff operation on cases.
@@ -847,36 +846,7 @@ fn workflow_invalid(error: netra_core::workflow::WorkflowError) -> AccessError {
 
 /// The action's own fields, for the event log.
 fn action_detail(action: &Action) -> Value {
-    match action {
-        Action::Register { number, .. } => json!({ "number": number }),
-        Action::RejectFormal { reason, .. }
-        | Action::ExtendKajian { reason, .. }
-        | Action::DecideNotViolation { reason, .. }
-        | Action::ReferToKpu { reason, .. }
-        | Action::ReferToGakkumdu { reason, .. }
-        | Action::BknReturn { reason, .. }
-        | Action::PpkReturn { reason, .. }
-        | Action::ClearAsn { reason, .. }
-        | Action::Close { reason, .. }
-        | Action::StopInvestigation { reason, .. } => json!({ "reason": reason }),
-        Action::ForwardToBkn { letter_number, items, .. } => json!({ "letter_number": letter_number, "items": items }),
-        Action::BknConclude { conclusion, reason, .. } => {
-            json!({ "conclusion": format!("{conclusion:?}"), "reason": reason })
-        }
-        Action::Recommend { letter_number, level, .. } => {
-            json!({ "letter_number": letter_number, "level": level.as_str() })
-        }
-        Action::RecordExamination { attended, .. } => json!({ "attended": attended }),
-        Action::IssueSanction { decree_number, level, .. } => {
-            json!({ "decree_number": decree_number, "level": level.as_str() })
-        }
-        Action::FileAppeal { kind, .. } => json!({ "kind": format!("{kind:?}") }),
-        Action::DecideAppeal { outcome, .. } => json!({ "outcome": format!("{outcome:?}") }),
-        Action::CourtDecision { sanction_stands, .. } => json!({ "sanction_stands": sanction_stands }),
-        Action::BlockData { reference, .. } => json!({ "reference": reference }),
-        Action::RecordVerdict { appealed, .. } => json!({ "appealed": appealed }),
-        _ => json!({}),
-    }
+    Value::Object(action.fields().into_iter().map(|(name, value)| (name.to_string(), Value::String(value))).collect())
 }
 
 impl CaseDesk<'_> {
@@ -980,7 +950,7 @@ impl CaseDesk<'_> {
                     )]));
                 }
                 case.items = items.clone();
-                let office = bkn_office_for(store, &case.region).await?.ok_or_else(|| {
+                let office = OfficeDirectory::load(store).await?.bkn_for(&case.region).cloned().ok_or_else(|| {
                     AccessError::Invalid(vec![field(
                         "action",
                         "Belum ada kantor BKN dengan pengguna untuk wilayah ini.",
@@ -1013,7 +983,7 @@ impl CaseDesk<'_> {
                     )]));
                 }
                 detail["to_agency"] = json!(agency);
-                for office in ppk_offices_of(store, &agency).await? {
+                for office in OfficeDirectory::load(store).await?.ppk_offices_of(&agency) {
                     notifications.push(notification(
                         &office.id,
                         &case,
@@ -1235,12 +1205,7 @@ impl CaseDesk<'_> {
         if !self.principal.role().can(Permission::IntakeCases) {
             return Err(AccessError::Denied);
         }
-        let inside = match &self.scope {
-            CaseScope::All => true,
-            CaseScope::Region(region) => report.region.is_within(region),
-            _ => false,
-        };
-        if !inside {
+        if !self.scope.admits_intake(&report.region) {
             return Err(AccessError::Invalid(vec![field(
                 "region_code",
                 "Wilayah di luar yurisdiksi kantor Anda.",
@@ -1355,11 +1320,12 @@ impl Unsealer<'_> {
 pub async fn send_deadline_reminders(store: &dyn Store, now: OffsetDateTime, days: i64) -> Result<u64, StoreError> {
     let today = local_today(&RegionCode::province(31), now);
     let cases = store.cases_due_by(today + time::Duration::days(days), 5_000).await?;
+    let directory = OfficeDirectory::load(store).await?;
     let mut notes = Vec::new();
     for case in cases {
         let Some(clock) = case.snapshot.clocks.iter().min_by_key(|clock| clock.due_on) else { continue };
         let overdue = clock.due_on < today;
-        for office in holder_offices(store, &case).await? {
+        for office in directory.holders_of(&case) {
             let body = if overdue {
                 format!("Lewat batas waktu: {} ({}) jatuh tempo {}", case.number, clock.kind.as_str(), clock.due_on)
             } else {

@@ -334,12 +334,83 @@ async fn cases_move_through_scopes_lists_and_merges(store: Arc<dyn Store>) {
     let events = store.case_events(&case.id).await.unwrap();
     assert_eq!(events.len(), 2);
 
+    // The intake assessment explains the anonymous reporter's missing standing and the phase.
+    let assessed = casework::assess_case(&case, netra_core::intake::ReporterMode::Anonymous).unwrap();
+    assert_eq!(assessed.overall(), netra_core::intake::Outcome::NotMet);
+    assert_eq!(assessed.phase, Some(netra_core::election::DeterminationPhase::After));
+
+    // Staff complete the facts: unknown catalogue items are refused; confirmed items drive the act filter.
+    let mut facts = casework::FactsInput {
+        person_name: "Ujang Sutisna".into(),
+        agency_id: "pemkab-bandung".into(),
+        items: vec!["NO-SUCH-ITEM".into()],
+        ..Default::default()
+    };
+    let refused = kab_desk.update_facts(&case.id, case.version, &facts, at).await;
+    assert!(matches!(refused, Err(netra_store::access::AccessError::Invalid(_))));
+    facts.items = vec!["PP-MOBILISE".into()];
+    kab_desk.update_facts(&case.id, case.version, &facts, at).await.unwrap();
+    let case = kab_desk.case(&case.id).await.unwrap();
+    let mut by_act = CaseQuery::new(CaseScope::All);
+    by_act.act = Some(netra_core::catalogue::ActLabel::MobiliseStaff);
+    assert_eq!(kab_desk.list(by_act.clone()).await.unwrap().len(), 1);
+    by_act.act = Some(netra_core::catalogue::ActLabel::SocmedPost);
+    assert!(kab_desk.list(by_act).await.unwrap().is_empty());
+
+    // Bawaslu enters a finding in its own region, not elsewhere; findings get no receipt.
+    let finding = casework::validate_report(store.as_ref(), &input("Dadang Hermawan", "32.04"), date!(2024 - 10 - 01))
+        .await
+        .unwrap();
+    let recorded = kab_desk
+        .intake(&vault, finding.clone(), netra_core::intake::CaseOrigin::Finding, Vec::new(), at)
+        .await
+        .unwrap();
+    assert!(recorded.receipt.is_none());
+    assert_eq!(
+        kab_desk.case(&recorded.case_id).await.unwrap().state(),
+        netra_core::workflow::CaseState::TemuanRecorded
+    );
+    let elsewhere = netra_store::casework::ValidReport { region: "32.73".parse().unwrap(), ..finding };
+    let refused = kab_desk.intake(&vault, elsewhere, netra_core::intake::CaseOrigin::Finding, Vec::new(), at).await;
+    assert!(matches!(refused, Err(netra_store::access::AccessError::Invalid(_))));
+    assert!(matches!(
+        bkn.case_desk(&store)
+            .unwrap()
+            .intake(
+                &vault,
+                casework::validate_report(store.as_ref(), &input("X Y", "32.04"), date!(2024 - 10 - 01)).await.unwrap(),
+                netra_core::intake::CaseOrigin::Finding,
+                Vec::new(),
+                at
+            )
+            .await,
+        Err(netra_store::access::AccessError::Denied)
+    ));
+
+    // Registration starts the 3-day kajian clock (due 4 Oct); a reminder reaches the office once.
+    let case = kab_desk
+        .act(
+            &case.id,
+            case.version,
+            Action::Register { on: date!(2024 - 10 - 01), number: "001/Reg".into() },
+            HandOff::default(),
+            at,
+        )
+        .await
+        .unwrap();
+    let reminder_time = time::macros::datetime!(2024-10-03 08:00 +7);
+    assert_eq!(casework::send_deadline_reminders(store.as_ref(), reminder_time, 2).await.unwrap(), 1);
+    assert_eq!(casework::send_deadline_reminders(store.as_ref(), reminder_time, 2).await.unwrap(), 0, "idempotent");
+    let inbox = kab_desk.inbox(20).await.unwrap();
+    assert!(inbox.iter().any(|n| n.kind == "deadline" && n.body.contains("2024-10-04")), "{inbox:?}");
+
     // Duplicates and merge.
     let offered = kab_desk.duplicates(&case).await.unwrap();
     assert_eq!(offered.len(), 1);
     let other = offered[0].case.clone();
     kab_desk.merge(&case.id, case.version, &other.id, other.version, at).await.unwrap();
     assert_eq!(store.case_reports(&case.id).await.unwrap().len(), 2);
-    assert_eq!(kab_desk.list(CaseQuery::new(CaseScope::All)).await.unwrap().len(), 1);
+    let left: Vec<_> = kab_desk.list(CaseQuery::new(CaseScope::All)).await.unwrap().into_iter().map(|c| c.id).collect();
+    assert_eq!(left, [recorded.case_id.clone(), case.id.clone()], "the merged case leaves the list; the finding stays");
     assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
 }

@@ -164,6 +164,11 @@ fn forbidden(message_id: &str) -> Response {
         .into_response()
 }
 
+/// The CSRF token a multipart form must carry in its `csrf` field, passed by [`csrf_guard`] to the upload
+/// handlers (the guard cannot buffer uploads to read the field itself).
+#[derive(Debug, Clone)]
+pub struct CsrfExpected(pub Option<String>);
+
 /// Refuses cross-site and token-less state-changing requests.
 pub async fn csrf_guard(state: axum::extract::State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -202,7 +207,7 @@ pub async fn csrf_guard(state: axum::extract::State<AppState>, request: Request,
         // An upload is too large to buffer here: the handler checks the form's `csrf` field against this value
         // (only multipart handlers read multipart bodies; every other handler rejects them unread).
         let mut request = request;
-        request.extensions_mut().insert(crate::report::CsrfExpected(expected));
+        request.extensions_mut().insert(CsrfExpected(expected));
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();

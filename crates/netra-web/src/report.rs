@@ -21,15 +21,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::auth::{CSRF_COOKIE, client_address, cookie, locale_of, set_cookie};
+use crate::auth::{CSRF_COOKIE, CsrfExpected, client_address, cookie, locale_of, set_cookie};
 use crate::staff::{Field, FieldKind, FormSpec, Section, StaffPage, internal};
 
 /// Failed receipt attempts per client address within the throttle window before further attempts are refused.
 pub const MAX_RECEIPT_FAILURES: u64 = 10;
-
-/// The CSRF token a multipart form must carry in its `csrf` field (the guard cannot read large bodies).
-#[derive(Debug, Clone)]
-pub struct CsrfExpected(pub Option<String>);
 
 // ----- Multipart uploads -----
 

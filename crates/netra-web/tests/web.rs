@@ -957,7 +957,7 @@ mod casework_flow {
         };
         case = act(&desk, case, forward, HandOff::default()).await;
         assert_eq!(case.state(), CaseState::ForwardedToBkn);
-        assert!(case.clocks_are_empty_or_not_kajian());
+        assert!(case.snapshot.clock(C::Kajian).is_none(), "forwarding stops the kajian clock");
 
         // BKN regional office III: receives and recommends to the PPK of Kabupaten Bandung.
         let bkn = desk_user(&app, "bkn.kanreg3").await;
@@ -1046,16 +1046,6 @@ mod casework_flow {
         assert_eq!(trail[6].office.as_deref(), Some(bkn.office.id.as_str()));
         assert_eq!(trail[12].office.as_deref(), Some(ppk.office.id.as_str()));
         assert!(netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().is_ok());
-    }
-
-    trait ClockCheck {
-        fn clocks_are_empty_or_not_kajian(&self) -> bool;
-    }
-
-    impl ClockCheck for CaseRecord {
-        fn clocks_are_empty_or_not_kajian(&self) -> bool {
-            self.snapshot.clock(netra_core::clock::ClockKind::Kajian).is_none()
-        }
     }
 
     #[tokio::test]
