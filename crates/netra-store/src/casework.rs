@@ -932,6 +932,11 @@ impl CaseDesk<'_> {
                 "This case was merged into another.",
             )]));
         }
+        // A role with no action at all in this state (e.g. the custodian, or BKN while Bawaslu holds the case)
+        // is refused outright; a role that has other actions gets the workflow's explanation.
+        if self.allowed_actions(&case).is_empty() {
+            return Err(AccessError::Denied);
+        }
         let today = local_today(&case.region, now);
         let rules = WorkflowRules::builtin();
         let actor = Actor::Staff(self.principal.role());
@@ -1205,12 +1210,9 @@ impl CaseDesk<'_> {
         if !self.principal.role().can(Permission::IntakeCases) {
             return Err(AccessError::Denied);
         }
+        // The form offers only regions of the office's jurisdiction: another region is a forged request.
         if !self.scope.admits_intake(&report.region) {
-            return Err(AccessError::Invalid(vec![field(
-                "region_code",
-                "Wilayah di luar yurisdiksi kantor Anda.",
-                "The region is outside your office's jurisdiction.",
-            )]));
+            return Err(AccessError::Denied);
         }
         let channel = match origin {
             CaseOrigin::Finding => Channel::Finding,
@@ -1236,6 +1238,9 @@ impl CaseDesk<'_> {
         files: Vec<StagedEvidence>,
         now: OffsetDateTime,
     ) -> AccessResult<()> {
+        if self.principal.role() == Role::Custodian {
+            return Err(AccessError::Denied);
+        }
         let case = self.case(case_id).await?;
         let (rows, created) = commit_evidence(vault, &case.id, None, &self.principal.user.id, files, now)?;
         if let Err(error) = self.store.add_evidence(&self.ctx(now), &rows).await {

@@ -372,7 +372,7 @@ async fn cases_move_through_scopes_lists_and_merges(store: Arc<dyn Store>) {
     );
     let elsewhere = netra_store::casework::ValidReport { region: "32.73".parse().unwrap(), ..finding };
     let refused = kab_desk.intake(&vault, elsewhere, netra_core::intake::CaseOrigin::Finding, Vec::new(), at).await;
-    assert!(matches!(refused, Err(netra_store::access::AccessError::Invalid(_))));
+    assert!(matches!(refused, Err(netra_store::access::AccessError::Denied)));
     assert!(matches!(
         bkn.case_desk(&store)
             .unwrap()

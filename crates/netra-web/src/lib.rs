@@ -20,6 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod admin;
 mod api;
 pub mod auth;
+mod cases;
 mod pages;
 pub mod report;
 pub mod staff;
@@ -144,6 +145,19 @@ fn routes() -> Routes {
         .add("GET", "/paslon/{id}", Staff, get(admin::pair_show))
         .add("POST", "/paslon/{id}", Staff, post(admin::pair_update))
         .add("POST", "/paslon/{id}/hapus", Staff, post(admin::pair_delete))
+        .add("GET", "/kasus", Staff, get(cases::list))
+        .add("GET", "/kasus/baru", Staff, get(cases::intake_form))
+        .add("POST", "/kasus/baru", Staff, post(cases::intake_submit).layer(upload_limit()))
+        .add("GET", "/kasus/{id}", Staff, get(cases::show))
+        .add("POST", "/kasus/{id}/tindakan", Staff, post(cases::act))
+        .add("POST", "/kasus/{id}/fakta", Staff, post(cases::update_facts))
+        .add("POST", "/kasus/{id}/pesan", Staff, post(cases::ask))
+        .add("POST", "/kasus/{id}/gabung", Staff, post(cases::merge))
+        .add("POST", "/kasus/{id}/bukti", Staff, post(cases::upload_evidence).layer(upload_limit()))
+        .add("GET", "/kasus/{id}/bukti/{evidence}", Staff, get(cases::download_evidence))
+        .add("POST", "/kasus/{id}/laporan/{report}/buka", Staff, post(cases::unseal))
+        .add("GET", "/kotak-masuk", Staff, get(cases::inbox))
+        .add("POST", "/kotak-masuk/dibaca", Staff, post(cases::inbox_read))
         .add("GET", "/audit", Staff, get(admin::audit_recent))
         .add("GET", "/audit/{kind}/{id}", Staff, get(admin::audit_object))
         .add("GET", "/api/v1/candidate-pairs", Staff, get(admin::api_pairs))

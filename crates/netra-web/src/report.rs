@@ -30,18 +30,18 @@ pub const MAX_RECEIPT_FAILURES: u64 = 10;
 // ----- Multipart uploads -----
 
 /// Text fields and staged files of a multipart request.
-struct Upload {
-    fields: Vec<(String, String)>,
-    files: Vec<StagedEvidence>,
-    errors: Vec<FieldError>,
+pub(crate) struct Upload {
+    pub(crate) fields: Vec<(String, String)>,
+    pub(crate) files: Vec<StagedEvidence>,
+    pub(crate) errors: Vec<FieldError>,
 }
 
 impl Upload {
-    fn get(&self, name: &str) -> String {
+    pub(crate) fn get(&self, name: &str) -> String {
         self.fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()).unwrap_or_default()
     }
 
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
         self.fields.iter().filter(|(key, _)| key == name).map(|(_, value)| value.clone()).collect()
     }
 }
@@ -57,7 +57,7 @@ fn bad_upload(error: impl std::fmt::Display) -> Response {
 /// Reads a multipart body: text fields into memory, files streamed into the blob store's staging area (hashed
 /// while streaming, type sniffed, metadata read). Staged files are deleted when dropped, so an interrupted or
 /// refused upload leaves nothing behind.
-async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Upload, Response> {
+pub(crate) async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Upload, Response> {
     let mut upload = Upload { fields: Vec::new(), files: Vec::new(), errors: Vec::new() };
     while let Some(mut field) = multipart.next_field().await.map_err(bad_upload)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -237,7 +237,7 @@ impl From<ApiReport> for ReportInput {
     }
 }
 
-fn today_wib(state: &AppState) -> time::Date {
+pub(crate) fn today_wib(state: &AppState) -> time::Date {
     local_today(&RegionCode::province(31), (state.now)())
 }
 
@@ -629,7 +629,7 @@ pub async fn form(
     with_csrf_cookie(&state, &csrf, page.render(StatusCode::OK))
 }
 
-fn upload_to_input(upload: &Upload) -> ReportInput {
+pub(crate) fn upload_to_input(upload: &Upload) -> ReportInput {
     ReportInput {
         description: upload.get("description"),
         occurred_on: upload.get("occurred_on"),

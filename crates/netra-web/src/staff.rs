@@ -158,6 +158,10 @@ pub enum Section {
     Links(Vec<(String, String, String)>),
     Table(Table),
     Form(FormSpec),
+    /// A row of links (tabs, paging); the flag marks the current one.
+    Nav(Vec<(String, String, bool)>),
+    /// Text with highlighted parts (the flag marks a highlight), e.g. the phrases that triggered a suggestion.
+    Marked(Vec<(String, bool)>),
 }
 
 #[derive(Template, Debug)]
@@ -182,6 +186,10 @@ impl StaffPage {
         let l = user.locale;
         let role = user.principal.role();
         let mut nav = vec![("/staf".to_string(), l.pick("Beranda staf", "Staff home").to_string())];
+        if role.can(Permission::HandleCases) {
+            nav.push(("/kasus".into(), l.pick("Kasus", "Cases").into()));
+            nav.push(("/kotak-masuk".into(), l.pick("Kotak masuk", "Inbox").into()));
+        }
         if role.can(Permission::ViewCandidates) {
             nav.push(("/paslon".into(), l.pick("Pasangan calon", "Candidate pairs").into()));
         }
@@ -824,6 +832,30 @@ pub async fn home(Staff(user): Staff, Query(notice): Query<NoticeQuery>) -> Resp
             links.push((href.to_string(), l.pick(id, en).to_string(), l.pick(did, den).to_string()));
         }
     };
+    link(
+        Permission::HandleCases,
+        "/kasus",
+        "Kasus",
+        "Cases",
+        "Daftar kerja: segera jatuh tempo, lewat batas waktu, menunggu kami.",
+        "Work list: due soon, overdue, waiting for us.",
+    );
+    link(
+        Permission::HandleCases,
+        "/kotak-masuk",
+        "Kotak masuk",
+        "Inbox",
+        "Pelimpahan, balasan pelapor, dan pengingat batas waktu.",
+        "Hand-offs, reporters' replies and deadline reminders.",
+    );
+    link(
+        Permission::IntakeCases,
+        "/kasus/baru",
+        "Catat temuan",
+        "Record a finding",
+        "Temuan pengawas atau laporan yang diterima langsung.",
+        "A supervisor's finding or a report received in person.",
+    );
     link(
         Permission::ViewCandidates,
         "/paslon",

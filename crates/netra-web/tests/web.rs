@@ -180,6 +180,36 @@ impl Staffed {
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
+    /// A multipart POST with text fields and files (named `files`).
+    async fn multipart(&self, uri: &str, cookie: &str, fields: &[(&str, String)], files: &[(&str, Vec<u8>)]) -> Reply {
+        let boundary = "netra-matrix-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .into_bytes(),
+            );
+        }
+        for (file_name, bytes) in files {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\n\r\n"
+                )
+                .into_bytes(),
+            );
+            body.extend(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").into_bytes());
+        let request = Request::post(uri)
+            .header("host", "netra.test")
+            .header("cookie", cookie)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     async fn request(&self, method: &str, uri: &str, cookie: Option<&str>, form: &[(&str, String)]) -> Reply {
         let mut builder = Request::builder().method(method).uri(uri).header("host", "netra.test");
         if let Some(cookie) = cookie {
@@ -193,6 +223,11 @@ impl Staffed {
         };
         self.send(builder.body(body).unwrap()).await
     }
+}
+
+/// The event date of the fresh cases of the matrix (the day before the fixed "now").
+fn fresh_day() -> time::Date {
+    time::macros::date!(2024 - 09 - 30)
 }
 
 fn session_cookie(token: &str) -> String {
@@ -393,6 +428,96 @@ struct Objects {
     unit: (String, String),
     pair: (String, String),
     stage: String,
+    /// Cases at the PPK (visible to every case role of the region), their confidential reports and evidence.
+    case: (String, String),
+    report: (String, String),
+    evidence: (String, String),
+}
+
+/// Files a report through the service as the API does; `reporter` makes it confidential.
+async fn file_report(
+    app: &Staffed,
+    region: &str,
+    person: &str,
+    reporter: Option<&str>,
+    occurred: time::Date,
+    at: time::OffsetDateTime,
+) -> netra_store::casework::Submitted {
+    let input = netra_store::casework::ReportInput {
+        description: format!("{person} mengunggah foto berpose dua jari bersama paslon dan mengajak warga memilih."),
+        occurred_on: occurred.to_string(),
+        known_on: at.date().to_string(),
+        region_code: region.into(),
+        person_name: person.into(),
+        person_position: "Camat".into(),
+        mode: if reporter.is_some() { "confidential" } else { "anonymous" }.into(),
+        reporter_name: reporter.unwrap_or_default().into(),
+        reporter_contact: reporter.map(|_| "0812-0000-0000").unwrap_or_default().into(),
+        ..Default::default()
+    };
+    let report = netra_store::casework::validate_report(app.store().as_ref(), &input, at.date()).await.unwrap();
+    netra_store::casework::submit_public_report(
+        app.store().as_ref(),
+        &app.app.state.vault,
+        report,
+        netra_store::cases::Channel::Api,
+        Vec::new(),
+        at,
+    )
+    .await
+    .unwrap()
+}
+
+/// A JPEG staged in the blob store, as an upload would be.
+fn staged_jpeg(app: &Staffed, name: &str) -> netra_store::casework::StagedEvidence {
+    let mut writer = app.app.state.vault.blobs.writer(netra_store::evidence::MAX_FILE_BYTES).unwrap();
+    writer.write(&netra_store::evidence::sample_jpeg_with_gps()).unwrap();
+    netra_store::casework::StagedEvidence {
+        blob: writer.finish().unwrap(),
+        file_name: name.into(),
+        content_type: "image/jpeg",
+        metadata: serde_json::json!({}),
+    }
+}
+
+/// Takes a case from receipt to the PPK's process on September 2024 dates, by the offices of its region.
+async fn advance_to_ppk(app: &Staffed, case_id: &str, offices: [&str; 3], agency: &str) {
+    use netra_core::workflow::Action;
+    use netra_store::casework::HandOff;
+    use time::macros::date;
+    let steps: Vec<(usize, Action, Option<&str>)> = vec![
+        (0, Action::BeginPreliminaryCheck { on: date!(2024 - 09 - 26) }, None),
+        (0, Action::Register { on: date!(2024 - 09 - 26), number: "001/Reg/LP/PB/IX/2024".into() }, None),
+        (0, Action::BeginKajian { on: date!(2024 - 09 - 27) }, None),
+        (
+            0,
+            Action::ForwardToBkn {
+                on: date!(2024 - 09 - 27),
+                letter_number: "045/PP.01.02/IX/2024".into(),
+                items: vec!["PP-CAMPAIGN-JOIN".into()],
+            },
+            None,
+        ),
+        (1, Action::BknReceive { on: date!(2024 - 09 - 30) }, None),
+        (
+            1,
+            Action::Recommend {
+                on: date!(2024 - 09 - 30),
+                letter_number: "R-1/KR/IX/2024".into(),
+                level: netra_core::catalogue::SanctionLevel::Sedang,
+            },
+            Some(agency),
+        ),
+        (2, Action::PpkReceive { on: date!(2024 - 10 - 01) }, None),
+    ];
+    for (office, action, ppk) in steps {
+        let user = app.store().user_by_username(offices[office]).await.unwrap().unwrap();
+        let principal = netra_store::access::Principal::load(app.store().as_ref(), &user.id).await.unwrap().unwrap();
+        let desk = principal.case_desk(app.store()).unwrap();
+        let case = desk.case(case_id).await.unwrap();
+        let at = action.on().with_hms(10, 0, 0).unwrap().assume_offset(time::macros::offset!(+7));
+        desk.act(case_id, case.version, action, HandOff { ppk_agency: ppk.map(str::to_string) }, at).await.unwrap();
+    }
 }
 
 async fn objects(app: &Staffed) -> Objects {
@@ -460,7 +585,40 @@ async fn objects(app: &Staffed) -> Objects {
     let in_pair =
         store.candidate_pairs(None).await.unwrap().into_iter().find(|p| p.head_name == "Dadang Supriatna").unwrap();
     let stage = store.election("pilkada-2024").await.unwrap().unwrap().stages[0].id.clone();
+    let at = time::macros::datetime!(2024-09-26 10:00 +7);
+    let mut case = Vec::new();
+    let mut report = Vec::new();
+    let mut evidence = Vec::new();
+    for (region, person, reporter, offices, agency) in [
+        (
+            "32.04",
+            "Dedi Matriks",
+            "Pelapor Bandung",
+            ["bawaslu.kabbandung", "bkn.kanreg3", "ppk.kabbandung"],
+            "pemkab-bandung",
+        ),
+        ("35.78", "Eko Matriks", "Pelapor Surabaya", ["bawaslu.ri", "bkn.pusat", "target.surabaya"], "pemkot-surabaya"),
+    ] {
+        let filed = file_report(app, region, person, Some(reporter), time::macros::date!(2024 - 09 - 25), at).await;
+        advance_to_ppk(app, &filed.case_id, offices, agency).await;
+        let user = store.user_by_username(offices[2]).await.unwrap().unwrap();
+        let principal = netra_store::access::Principal::load(store.as_ref(), &user.id).await.unwrap().unwrap();
+        let desk = principal.case_desk(store).unwrap();
+        desk.attach_evidence(&app.app.state.vault, &filed.case_id, vec![staged_jpeg(app, "bap.jpg")], NOW)
+            .await
+            .unwrap();
+        evidence.push(store.case_evidence(&filed.case_id).await.unwrap()[0].id.clone());
+        report.push(filed.report_id.unwrap());
+        case.push(filed.case_id);
+    }
+    let pair_of = |v: &mut Vec<String>| {
+        let second = v.pop().unwrap();
+        (v.pop().unwrap(), second)
+    };
     Objects {
+        case: pair_of(&mut case),
+        report: pair_of(&mut report),
+        evidence: pair_of(&mut evidence),
         office: (in_office.id, out_office.id),
         user: ("target-bdg".into(), "target-sby".into()),
         agency: ("pemkab-bandung".into(), "pemkot-surabaya".into()),
@@ -482,6 +640,12 @@ enum Target {
     FreshPair,
     FreshUnit,
     Election,
+    /// A case at the PPK of the region.
+    AtPpk,
+    /// A new case still with Bawaslu, one per request.
+    FreshCase,
+    Evidence,
+    Report,
 }
 
 struct Case {
@@ -510,6 +674,27 @@ const VIEWERS: &[Role] = &[
     Role::SystemAdmin,
 ];
 const EDITORS: &[Role] = &[Role::BawasluKabKota, Role::BawasluProvinsi, Role::BawasluRi, Role::SystemAdmin];
+const BAWASLU: &[Role] = &[Role::BawasluKabKota, Role::BawasluProvinsi, Role::BawasluRi];
+const CASE_ROLES: &[Role] = &[
+    Role::BawasluKabKota,
+    Role::BawasluProvinsi,
+    Role::BawasluRi,
+    Role::BknRegional,
+    Role::BknPusat,
+    Role::PpkOffice,
+    Role::Inspektorat,
+    Role::Custodian,
+];
+const CASE_WORKERS: &[Role] = &[
+    Role::BawasluKabKota,
+    Role::BawasluProvinsi,
+    Role::BawasluRi,
+    Role::BknRegional,
+    Role::BknPusat,
+    Role::PpkOffice,
+    Role::Inspektorat,
+];
+const CUSTODIAN: &[Role] = &[Role::Custodian];
 const AUDITORS: &[Role] = &[
     Role::BawasluKabKota,
     Role::BawasluProvinsi,
@@ -614,6 +799,26 @@ fn cases() -> Vec<Case> {
         case("POST", "/paslon/{id}", EDITORS, true, Pair, None),
         case("POST", "/paslon/{id}/hapus", EDITORS, true, FreshPair, None),
         case("POST", "/keluar", ALL, false, Nothing, None),
+        case("GET", "/kasus", CASE_ROLES, true, Nothing, Some(("Dedi Matriks", "Eko Matriks"))),
+        case("GET", "/kasus/baru", BAWASLU, false, Nothing, None),
+        case("POST", "/kasus/baru", BAWASLU, true, Nothing, None),
+        case("GET", "/kasus/{id}", CASE_ROLES, true, AtPpk, Some(("Dedi Matriks", "Eko Matriks"))),
+        case("POST", "/kasus/{id}/tindakan", BAWASLU, true, FreshCase, None),
+        case("POST", "/kasus/{id}/fakta", BAWASLU, true, FreshCase, None),
+        case("POST", "/kasus/{id}/pesan", BAWASLU, true, FreshCase, None),
+        case("POST", "/kasus/{id}/gabung", BAWASLU, true, FreshCase, None),
+        case("POST", "/kasus/{id}/bukti", CASE_WORKERS, true, AtPpk, None),
+        case("GET", "/kasus/{id}/bukti/{evidence}", CASE_ROLES, true, Evidence, None),
+        case(
+            "POST",
+            "/kasus/{id}/laporan/{report}/buka",
+            CUSTODIAN,
+            true,
+            Report,
+            Some(("Pelapor Bandung", "Pelapor Surabaya")),
+        ),
+        case("GET", "/kotak-masuk", CASE_ROLES, false, Nothing, None),
+        case("POST", "/kotak-masuk/dibaca", CASE_ROLES, false, Nothing, None),
     ]
 }
 
@@ -673,6 +878,12 @@ async fn role_route_jurisdiction_matrix() {
                     Target::Unit => (pick(&objects.agency), "unit"),
                     Target::Pair => (pick(&objects.pair), "candidate_pair"),
                     Target::Election => ("pilkada-2024".to_string(), "election"),
+                    Target::AtPpk | Target::Evidence | Target::Report => (pick(&objects.case), "case"),
+                    Target::FreshCase => {
+                        let filed =
+                            file_report(&app, region, &format!("Segar {counter}"), None, fresh_day(), NOW).await;
+                        (filed.case_id, "case")
+                    }
                     Target::FreshPair => {
                         let pair = CandidatePair {
                             id: format!("fresh-pair-{counter}"),
@@ -706,6 +917,8 @@ async fn role_route_jurisdiction_matrix() {
                 };
                 let path = case
                     .path
+                    .replace("{evidence}", &pick(&objects.evidence))
+                    .replace("{report}", &pick(&objects.report))
                     .replace("{id}", &id)
                     .replace("{kind}", kind)
                     .replace("{unit}", &unit_id)
@@ -790,11 +1003,53 @@ async fn role_route_jurisdiction_matrix() {
                             ("deputy_name", pair.deputy_name),
                         ]
                     }
+                    (_, "/kasus/baru") => vec![
+                        ("origin", "finding".into()),
+                        ("description", "Lurah ikut kampanye paslon di lapangan kecamatan.".into()),
+                        ("occurred_on", "2024-09-30".into()),
+                        ("known_on", "2024-10-01".into()),
+                        ("region_code", region.into()),
+                        ("reported_person.name", format!("Temuan {counter}")),
+                    ],
+                    (_, "/kasus/{id}/tindakan") => vec![
+                        ("version", "1".into()),
+                        ("action", "begin_preliminary_check".into()),
+                        ("on", "2024-10-01".into()),
+                    ],
+                    (_, "/kasus/{id}/fakta") => vec![
+                        ("version", "1".into()),
+                        ("person_name", "Nama Dibetulkan".into()),
+                        ("person_position", "Lurah".into()),
+                        ("items", "PP-CAMPAIGN-JOIN".into()),
+                    ],
+                    (_, "/kasus/{id}/pesan") => {
+                        let reports = store.case_reports(&id).await.unwrap();
+                        vec![("report_id", reports[0].id.clone()), ("body", "Kapan foto itu diambil?".into())]
+                    }
+                    (_, "/kasus/{id}/gabung") => {
+                        let other =
+                            file_report(&app, region, &format!("Segar {counter}"), None, fresh_day(), NOW).await;
+                        vec![("version", "1".into()), ("other", other.case_id), ("other_version", "1".into())]
+                    }
+                    (_, "/kasus/{id}/laporan/{report}/buka") => {
+                        vec![("reason", "Permintaan penyidik Gakkumdu nomor 12/2024".into())]
+                    }
                     _ => vec![],
                 };
                 let mut form_with_token = vec![("csrf", csrf)];
                 form_with_token.extend(form);
-                let reply = app.request(case.method, &path, Some(&session_cookie(&token)), &form_with_token).await;
+                let cookie = session_cookie(&token);
+                let reply = if case.method == "POST" && (path == "/kasus/baru" || path.ends_with("/bukti")) {
+                    app.multipart(
+                        &path,
+                        &cookie,
+                        &form_with_token,
+                        &[("bukti.jpg", netra_store::evidence::sample_jpeg_with_gps())],
+                    )
+                    .await
+                } else {
+                    app.request(case.method, &path, Some(&cookie), &form_with_token).await
+                };
 
                 // A list is allowed either way; "out of scope" then means the other region's object is absent.
                 let list = case.method == "GET" && case.target == Target::Nothing;
@@ -806,6 +1061,7 @@ async fn role_route_jurisdiction_matrix() {
                     let redirect = reply.headers.get("location").map(|l| l.to_str().unwrap().to_string());
                     assert!(
                         reply.status == StatusCode::OK
+                            || reply.status == StatusCode::CREATED
                             || (reply.status == StatusCode::SEE_OTHER && redirect.as_deref() != Some("/masuk")
                                 || case.path == "/keluar"),
                         "{what}: expected success, got {} {redirect:?}: {}",
