@@ -1578,3 +1578,293 @@ async fn the_public_form_files_a_report_with_evidence_and_shows_the_receipt_once
     let all = app.store().list_cases(&netra_store::cases::CaseQuery::new(netra_store::cases::CaseScope::All)).await;
     assert_eq!(all.unwrap().len(), 1);
 }
+
+// ----- The whole path through the HTML pages -----
+
+/// The test clock of the HTML journey (a fn pointer cannot capture, so it reads a static).
+static JOURNEY_CLOCK: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn journey_now() -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(JOURNEY_CLOCK.load(std::sync::atomic::Ordering::SeqCst)).unwrap()
+}
+
+fn set_journey_day(day: time::Date) {
+    let at = day.with_hms(10, 0, 0).unwrap().assume_offset(time::macros::offset!(+7));
+    JOURNEY_CLOCK.store(at.unix_timestamp(), std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The value of `<dt>term</dt><dd>value</dd>` in a page.
+fn fact(html: &str, term: &str) -> String {
+    let start =
+        html.find(&format!("<dt>{term}</dt><dd>")).unwrap_or_else(|| panic!("no fact {term}")) + term.len() + 13;
+    html[start..].split("</dd>").next().unwrap().to_string()
+}
+
+fn case_version(html: &str) -> String {
+    let start = html.find("name=\"version\" value=\"").expect("an action form") + 22;
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// A staff member of the journey; each request gets a session made at the journey's current time.
+struct Clerk {
+    username: &'static str,
+}
+
+impl Clerk {
+    async fn new(_app: &Staffed, username: &'static str) -> Clerk {
+        Clerk { username }
+    }
+
+    /// A session cookie and CSRF token valid now.
+    async fn session(&self, app: &Staffed) -> (String, String) {
+        let user = app.store().user_by_username(self.username).await.unwrap().unwrap();
+        let token = netra_store::auth::new_token();
+        let csrf = netra_store::auth::new_token();
+        let now = journey_now();
+        let session = SessionRecord {
+            token_hash: netra_store::auth::token_hash(&token),
+            user_id: user.id,
+            csrf_token: csrf.clone(),
+            second_factor: true,
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + time::Duration::hours(2),
+        };
+        app.store().create_session(&session).await.unwrap();
+        (session_cookie(&token), csrf)
+    }
+
+    async fn get(&self, app: &Staffed, path: &str) -> Reply {
+        let (cookie, _) = self.session(app).await;
+        app.request("GET", path, Some(&cookie), &[]).await
+    }
+
+    async fn post(&self, app: &Staffed, path: &str, fields: &[(&str, String)]) -> Reply {
+        let (cookie, csrf) = self.session(app).await;
+        let mut form = vec![("csrf", csrf)];
+        form.extend(fields.iter().cloned());
+        app.request("POST", path, Some(&cookie), &form).await
+    }
+
+    /// Takes an action through the case page's form on `day`, and returns the case page afterwards.
+    async fn act(&self, app: &Staffed, case: &str, day: time::Date, action: &str, fields: &[(&str, &str)]) -> String {
+        set_journey_day(day);
+        let page = self.get(app, &format!("/kasus/{case}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains(&format!("name=\"action\" value=\"{action}\"")),
+            "the page offers {action}: {}",
+            &page.body[..page.body.len().min(300)]
+        );
+        let mut form =
+            vec![("version", case_version(&page.body)), ("action", action.to_string()), ("on", day.to_string())];
+        form.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        let reply = self.post(app, &format!("/kasus/{case}/tindakan"), &form).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{action}: {}", reply.body);
+        let page = self.get(app, &format!("/kasus/{case}?ok=tindakan")).await;
+        assert!(page.body.contains("Tindakan tercatat."));
+        page.body
+    }
+}
+
+#[tokio::test]
+async fn a_report_from_the_public_form_reaches_a_sanction_through_the_staff_pages() {
+    use time::macros::date;
+    let mut app = Staffed::spawn().await;
+    app.app.state.now = journey_now;
+    set_journey_day(date!(2024 - 11 - 12));
+
+    // The public form, confidential, with a photo.
+    let page = app.request("GET", "/lapor?wilayah=32.04", None, &[]).await;
+    let csrf = csrf_from(&page.body);
+    let fields: Vec<(&str, String)> = vec![
+        ("csrf", csrf.clone()),
+        (
+            "description",
+            "Camat Asep Sunandar mengunggah foto berpose dua jari bersama paslon nomor 2 di Facebook dan mengajak warga memilih."
+                .into(),
+        ),
+        ("occurred_on", "2024-11-10".into()),
+        ("known_on", "2024-11-11".into()),
+        ("region_code", "32.04".into()),
+        ("reported_person.name", "Asep Sunandar".into()),
+        ("reported_person.position", "Camat".into()),
+        ("reporter.mode", "confidential".into()),
+        ("reporter.name", "Siti Rahasia Pelapor".into()),
+        ("reporter.contact", "0812-9999-0000".into()),
+    ];
+    let filed = app
+        .multipart(
+            "/lapor",
+            &format!("netra_csrf={csrf}"),
+            &fields,
+            &[("pose.jpg", netra_store::evidence::sample_jpeg_with_gps())],
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let receipt = fact(&filed.body, "Tanda terima");
+    let number = fact(&filed.body, "Nomor kasus");
+
+    // Bawaslu Kabupaten Bandung finds it in "waiting for us", with its clock and the triage marks.
+    let bawaslu = Clerk::new(&app, "bawaslu.kabbandung").await;
+    let list = bawaslu.get(&app, "/kasus?tab=saya").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains(&number));
+    let start = list.body.find("href=\"/kasus/0").expect("a case link") + 13;
+    let case = list.body[start..].split('"').next().unwrap().to_string();
+    let page = bawaslu.get(&app, &format!("/kasus/{case}")).await.body;
+    assert!(page.contains("2024-11-18"), "the admissibility clock runs to 18 Nov (7 calendar days from 11 Nov)");
+    assert!(page.contains("<mark>Facebook</mark>"), "triage marks the phrases that triggered a suggestion");
+    assert!(page.contains("Disegel"), "the identity is sealed on the page");
+    assert!(!page.contains("Siti Rahasia"), "the sealed name is nowhere on the page");
+    assert!(page.contains("GPS"), "staff see the photo's GPS");
+
+    // The photo downloads as an attachment, byte for byte, with its hash.
+    let start = page.find(&format!("/kasus/{case}/bukti/")).unwrap();
+    let href = page[start..].split('"').next().unwrap().to_string();
+    let download = bawaslu.get(&app, &href).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert!(download.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert!(page.contains(download.headers["x-evidence-sha256"].to_str().unwrap()), "the hash is on the case page");
+
+    // A question to the reporter, answered through the receipt.
+    let report_id = {
+        let s = page.find("name=\"report_id\"").unwrap();
+        let v = page[s..].find("<option value=\"").unwrap() + s + 15;
+        page[v..].split('"').next().unwrap().to_string()
+    };
+    let asked = bawaslu
+        .post(
+            &app,
+            &format!("/kasus/{case}/pesan"),
+            &[("report_id", report_id), ("body", "Di akun Facebook apa foto itu diunggah?".into())],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let status_page = app.request("GET", "/lapor/status", None, &[]).await;
+    let status_csrf = csrf_from(&status_page.body);
+    let seen = app
+        .request(
+            "POST",
+            "/lapor/status",
+            Some(&format!("netra_csrf={status_csrf}")),
+            &[("csrf", status_csrf.clone()), ("receipt", receipt.clone()), ("reply", "Akun pribadinya.".into())],
+        )
+        .await;
+    assert!(seen.body.contains("Di akun Facebook apa foto itu diunggah?"), "{}", seen.body);
+
+    // Bawaslu: check, register, study, forward.
+    bawaslu.act(&app, &case, date!(2024 - 11 - 12), "begin_preliminary_check", &[]).await;
+    let page =
+        bawaslu.act(&app, &case, date!(2024 - 11 - 12), "register", &[("number", "001/Reg/LP/PB/Kab/XI/2024")]).await;
+    assert!(page.contains("2024-11-15"), "kajian: 3 calendar days from registration");
+    bawaslu.act(&app, &case, date!(2024 - 11 - 13), "begin_kajian", &[]).await;
+    let page = bawaslu
+        .act(
+            &app,
+            &case,
+            date!(2024 - 11 - 14),
+            "forward_to_bkn",
+            &[("letter_number", "045/PP.01.02/K.JB-04/11/2024"), ("items", "PP-CAMPAIGN-JOIN")],
+        )
+        .await;
+    assert!(page.contains("RT-08") || page.contains("BKN"), "now held by BKN");
+
+    // BKN regional office III receives and recommends to the PPK of Kabupaten Bandung.
+    let bkn = Clerk::new(&app, "bkn.kanreg3").await;
+    let inbox = bkn.get(&app, "/kotak-masuk").await;
+    assert!(inbox.body.contains(&number), "the hand-off is in BKN's inbox");
+    bkn.act(&app, &case, date!(2024 - 11 - 15), "bkn_receive", &[]).await;
+    bkn.act(
+        &app,
+        &case,
+        date!(2024 - 11 - 18),
+        "recommend",
+        &[("letter_number", "R-1234/KR.III/XI/2024"), ("level", "sedang"), ("ppk_agency", "pemkab-bandung")],
+    )
+    .await;
+
+    // The PPK decides across the polling-day holiday.
+    let ppk = Clerk::new(&app, "ppk.kabbandung").await;
+    let page = ppk.act(&app, &case, date!(2024 - 11 - 20), "ppk_receive", &[]).await;
+    assert!(page.contains("2024-11-30"), "PPK follow-up: 10 calendar days");
+    assert!(!page.contains("Siti Rahasia"));
+    let page = ppk.act(&app, &case, date!(2024 - 11 - 22), "summon", &[]).await;
+    assert!(page.contains("2024-12-04"), "summons: 7 working days, 27 Nov is a holiday");
+    assert!(page.contains("hari kerja"), "a working-day clock says so");
+    ppk.act(&app, &case, date!(2024 - 11 - 29), "record_examination", &[("attended", "1")]).await;
+    let page = ppk
+        .act(
+            &app,
+            &case,
+            date!(2024 - 12 - 02),
+            "issue_sanction",
+            &[("decree_number", "800.1.6/123/BKPSDM"), ("level", "sedang")],
+        )
+        .await;
+    assert!(page.contains("2024-12-16"), "decision delivery: 14 calendar days");
+    let page = ppk.act(&app, &case, date!(2024 - 12 - 03), "deliver_decision", &[]).await;
+    assert!(page.contains("2024-12-18") && page.contains("2024-12-23"), "effect on day 15; banding 14 working days");
+
+    // Too early: the page explains and nothing changes.
+    set_journey_day(date!(2024 - 12 - 17));
+    let version = case_version(&ppk.get(&app, &format!("/kasus/{case}")).await.body);
+    let early = ppk
+        .post(
+            &app,
+            &format!("/kasus/{case}/tindakan"),
+            &[("version", version.clone()), ("action", "take_effect".into()), ("on", "2024-12-17".into())],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("role=\"alert\""));
+    let page = ppk.act(&app, &case, date!(2024 - 12 - 18), "take_effect", &[]).await;
+    assert!(page.contains("S8 · Sudah dijatuhi hukuman"), "the case shows its final state");
+
+    // A stale form (the version it was built on) is refused with a reload hint.
+    let stale = ppk
+        .post(
+            &app,
+            &format!("/kasus/{case}/tindakan"),
+            &[("version", version), ("action", "close".into()), ("on", "2024-12-18".into()), ("reason", "x".into())],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("muat ulang"), "the refusal says to reload");
+
+    // The reporter sees the outcome with the receipt.
+    let seen = app
+        .request(
+            "POST",
+            "/lapor/status",
+            Some(&format!("netra_csrf={status_csrf}")),
+            &[("csrf", status_csrf.clone()), ("receipt", receipt)],
+        )
+        .await;
+    assert!(seen.body.contains("Sanksi dijatuhkan"), "{}", seen.body);
+
+    // Every step is in the audit trail, in order, and the chain verifies.
+    let filter = netra_store::AuditFilter { object: Some(("case".into(), case.clone())), ..Default::default() };
+    let mut trail = app.store().audit_entries(&filter, 100).await.unwrap();
+    trail.reverse();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).filter(|a| a.starts_with("case.")).collect();
+    assert_eq!(
+        actions,
+        [
+            "case.create",
+            "case.begin_preliminary_check",
+            "case.register",
+            "case.begin_kajian",
+            "case.forward_to_bkn",
+            "case.bkn_receive",
+            "case.recommend",
+            "case.ppk_receive",
+            "case.summon",
+            "case.record_examination",
+            "case.issue_sanction",
+            "case.deliver_decision",
+            "case.take_effect",
+        ]
+    );
+    assert!(netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().is_ok());
+}
