@@ -59,6 +59,13 @@ struct ServeArgs {
     /// Netra is reached over HTTPS (directly or behind a TLS-terminating proxy): mark cookies `Secure`.
     #[arg(long, env = "NETRA_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Minutes between deadline-reminder runs (0 turns reminders off). Each run tells the holding office of
+    /// every case due within `--reminder-days` days, once per clock and due date.
+    #[arg(long, env = "NETRA_REMINDER_MINUTES", default_value = "60")]
+    reminder_minutes: u64,
+    /// How many days ahead of a deadline the reminder goes out.
+    #[arg(long, env = "NETRA_REMINDER_DAYS", default_value = "2")]
+    reminder_days: i64,
 }
 
 #[derive(Debug, Args)]
@@ -204,11 +211,30 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     if swept.temporary + swept.unreferenced > 0 {
         tracing::info!(temporary = swept.temporary, unreferenced = swept.unreferenced, "evidence store swept");
     }
+    if args.reminder_minutes > 0 {
+        tokio::spawn(remind_periodically(store.clone(), args.reminder_minutes, args.reminder_days));
+    }
     let mut state = netra_web::AppState::new(store, vault);
     state.secure_cookies = args.secure_cookies;
     netra_web::serve(listener, state, shutdown_signal()).await.context("server error")?;
     println!("Netra berhenti.");
     Ok(())
+}
+
+/// Runs the deadline reminders now and then every `minutes`; a failed run is logged and retried next time.
+async fn remind_periodically(store: std::sync::Arc<dyn netra_store::Store>, minutes: u64, days: i64) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match netra_store::casework::send_deadline_reminders(store.as_ref(), time::OffsetDateTime::now_utc(), days)
+            .await
+        {
+            Ok(0) => {}
+            Ok(added) => tracing::info!(added, "deadline reminders sent"),
+            Err(error) => tracing::warn!(%error, "deadline reminders failed; retrying at the next run"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

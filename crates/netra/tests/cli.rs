@@ -300,3 +300,195 @@ fn totp_prints_a_six_digit_code() {
     assert!(stdout.chars().take(6).all(|c| c.is_ascii_digit()) && stdout.contains("detik"), "{stdout}");
     assert!(!netra().args(["totp", "not-base32!"]).output().unwrap().status.success());
 }
+
+// ----- Crash safety: kill -9 during a burst of submissions -----
+
+/// An HTTP/1.0 request with a body and extra headers; `None` when the connection fails or is cut.
+fn http_send(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(address).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    let mut head = format!("{method} {path} HTTP/1.0\r\nHost: {address}\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body).ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok()?;
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, body.to_string()))
+}
+
+/// What a client was told had been stored.
+#[derive(Debug, Clone)]
+struct Acknowledged {
+    receipt: String,
+    evidence: bool,
+}
+
+fn report_json(client: usize, n: usize) -> String {
+    let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7)).date();
+    let yesterday = today - time::Duration::days(1);
+    format!(
+        r#"{{"description":"Camat Klien{client} Nomor{n} mengunggah foto dukungan paslon di Facebook.","occurred_on":"{yesterday}","known_on":"{today}","region_code":"32.04","reported_person":{{"name":"Klien{client} Nomor{n}"}},"links":[],"reporter":{{"mode":"anonymous"}}}}"#
+    )
+}
+
+fn evidence_body(boundary: &str, client: usize, n: usize) -> Vec<u8> {
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"bukti-{client}-{n}.jpg\"\r\n\r\n"
+    )
+    .into_bytes();
+    // A distinct photo per upload, so that each is its own blob.
+    let mut jpeg = netra_store::evidence::sample_jpeg_with_gps();
+    let end = jpeg.len() - 2;
+    jpeg.splice(end..end, format!("\u{FF}\u{FE}{client}-{n}").bytes());
+    body.extend(jpeg);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    body
+}
+
+/// Submits reports (half with evidence) until `stop`, recording each acknowledged receipt.
+fn burst_client(
+    address: String,
+    client: usize,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    acknowledged: std::sync::Arc<std::sync::Mutex<Vec<Acknowledged>>>,
+) {
+    use std::sync::atomic::Ordering;
+    let json = ("Content-Type", "application/json".to_string());
+    for n in 0.. {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some((201, body)) =
+            http_send(&address, "POST", "/api/v1/reports", &[json.clone()], report_json(client, n).as_bytes())
+        else {
+            return;
+        };
+        let receipt = body.split("\"receipt\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
+        let index = {
+            let mut list = acknowledged.lock().unwrap();
+            list.push(Acknowledged { receipt: receipt.clone(), evidence: false });
+            list.len() - 1
+        };
+        if n % 2 == 0 {
+            let boundary = "crash-boundary";
+            let headers = [
+                ("Content-Type", format!("multipart/form-data; boundary={boundary}")),
+                ("Authorization", format!("Receipt {receipt}")),
+            ];
+            match http_send(&address, "POST", "/api/v1/reports/evidence", &headers, &evidence_body(boundary, client, n))
+            {
+                Some((201, _)) => acknowledged.lock().unwrap()[index].evidence = true,
+                _ => return,
+            }
+        }
+    }
+}
+
+fn crash_during_a_burst_loses_nothing_acknowledged(database_url: Option<String>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().display().to_string();
+    let mut args = vec!["--data-dir".to_string(), data_dir.clone(), "--reminder-minutes".into(), "0".into()];
+    if let Some(url) = &database_url {
+        args.extend(["--database-url".to_string(), url.clone()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut server = Server::start(&args, &[]);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let clients: Vec<_> = (0..8)
+        .map(|client| {
+            let (address, stop, acknowledged) = (server.address.clone(), stop.clone(), acknowledged.clone());
+            std::thread::spawn(move || burst_client(address, client, stop, acknowledged))
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while acknowledged.lock().unwrap().len() < 80 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SIGKILL in the middle of the burst: requests are in flight.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    stop.store(true, Ordering::SeqCst);
+    for client in clients {
+        client.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() >= 80, "the burst acknowledged only {} reports", acknowledged.len());
+
+    // After a restart every acknowledged receipt opens its report, with its evidence.
+    let server = Server::start(&args, &[]);
+    for ack in &acknowledged {
+        let (status, body) = http_send(
+            &server.address,
+            "GET",
+            "/api/v1/reports/status",
+            &[("Authorization", format!("Receipt {}", ack.receipt))],
+            b"",
+        )
+        .unwrap();
+        assert_eq!(status, 200, "receipt {} lost: {body}", ack.receipt);
+        if ack.evidence {
+            assert!(!body.contains("\"evidence_count\":0"), "evidence of {} lost: {body}", ack.receipt);
+        }
+    }
+    assert!(server.interrupt().0);
+
+    // No orphan blob, no staged leftovers, no evidence row without its file, no case without its report and
+    // first event; and the audit chain verifies.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let config = match &database_url {
+            Some(url) => netra_store::StoreConfig::Postgres { url: url.clone() },
+            None => netra_store::StoreConfig::Sqlite { path: dir.path().join("netra.sqlite") },
+        };
+        let store = netra_store::open(&config).await.unwrap();
+        let referenced: std::collections::HashSet<String> =
+            store.evidence_hashes().await.unwrap().into_iter().collect();
+        let blobs = netra_store::blobs::BlobStore::open(dir.path().join("blobs")).unwrap();
+        let stored: std::collections::HashSet<String> = blobs.list().unwrap().into_iter().collect();
+        assert_eq!(stored, referenced, "blobs on disk and evidence rows agree");
+        assert_eq!(std::fs::read_dir(dir.path().join("blobs/tmp")).unwrap().count(), 0, "no staged upload remains");
+        assert!(acknowledged.iter().filter(|a| a.evidence).count() <= referenced.len());
+        let mut query = netra_store::cases::CaseQuery::new(netra_store::cases::CaseScope::All);
+        query.limit = 10_000;
+        let cases = store.list_cases(&query).await.unwrap();
+        assert!(cases.len() >= acknowledged.len());
+        for case in &cases {
+            assert!(!store.case_reports(&case.id).await.unwrap().is_empty(), "{} has no report", case.number);
+            assert!(!store.case_events(&case.id).await.unwrap().is_empty(), "{} has no event", case.number);
+        }
+    });
+    let mut verify = netra();
+    verify.args(["audit", "verify", "--data-dir", &data_dir]);
+    if let Some(url) = &database_url {
+        verify.args(["--database-url", url]);
+    }
+    let output = verify.output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn killing_the_server_during_a_burst_loses_no_acknowledged_report_on_sqlite() {
+    crash_during_a_burst_loses_nothing_acknowledged(None);
+}
+
+#[test]
+fn killing_the_server_during_a_burst_loses_no_acknowledged_report_on_postgresql() {
+    let url = tokio::runtime::Runtime::new().unwrap().block_on(netra_store::testing::fresh_postgres_database());
+    crash_during_a_burst_loses_nothing_acknowledged(Some(url));
+}
