@@ -370,9 +370,13 @@ fn burst_client(
         if stop.load(Ordering::SeqCst) {
             return;
         }
-        let Some((201, body)) =
-            http_send(&address, "POST", "/api/v1/reports", &[json.clone()], report_json(client, n).as_bytes())
-        else {
+        let Some((201, body)) = http_send(
+            &address,
+            "POST",
+            "/api/v1/reports",
+            std::slice::from_ref(&json),
+            report_json(client, n).as_bytes(),
+        ) else {
             return;
         };
         let receipt = body.split("\"receipt\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
