@@ -211,6 +211,8 @@ pub struct OfficeInput {
     pub name: String,
     pub region: String,
     pub agency: String,
+    /// Optional address for the office's notifications.
+    pub email: String,
 }
 
 /// Offices.
@@ -255,7 +257,20 @@ impl OfficeAdmin<'_> {
                 Some(agency.to_string())
             }
         };
-        finish(Office { id, name, region, agency }, errors)
+        let email = match input.email.trim() {
+            "" => None,
+            email => {
+                if email.parse::<lettre::Address>().is_err() || email.len() > 254 {
+                    errors.push(FieldError::new(
+                        "email",
+                        "Alamat surel tidak sah (contoh: kantor@bawaslu.go.id).",
+                        "Not a valid e-mail address (e.g. office@bawaslu.go.id).",
+                    ));
+                }
+                Some(email.to_string())
+            }
+        };
+        finish(Office { id, name, region, agency, email }, errors)
     }
 
     pub async fn create(&self, input: &OfficeInput, at: OffsetDateTime) -> AccessResult<Office> {

@@ -103,6 +103,8 @@ pub struct Office {
     pub name: String,
     pub region: Option<RegionCode>,
     pub agency: Option<String>,
+    /// Where the office's notifications are e-mailed, when SMTP is configured.
+    pub email: Option<String>,
 }
 
 /// A staff (or ASN self-service) account. The password hash is read separately, only where a password is
@@ -171,7 +173,7 @@ impl Canonical for Unit {
 
 impl Canonical for Office {
     fn canonical(&self) -> String {
-        json!([self.id, self.name, self.region.map(|c| c.to_string()), self.agency]).to_string()
+        json!([self.id, self.name, self.region.map(|c| c.to_string()), self.agency, self.email]).to_string()
     }
 }
 

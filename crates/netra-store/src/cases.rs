@@ -476,6 +476,15 @@ pub trait CaseStore: Send + Sync {
     async fn mark_notifications_read(&self, office_id: &str, at: OffsetDateTime) -> StoreResult<u64>;
     /// Adds notifications, skipping those whose dedupe key exists; returns how many were added.
     async fn add_notifications(&self, notifications: &[Notification]) -> StoreResult<u64>;
+    /// Notifications created since `since` and not yet e-mailed, for offices with an address, oldest first,
+    /// each with the address (the mail outbox).
+    async fn unmailed_notifications(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<(Notification, String)>>;
+    /// Records that notifications were handed to the mail server.
+    async fn mark_mailed(&self, ids: &[String], at: OffsetDateTime) -> StoreResult<()>;
     /// Open cases whose next deadline is on or before `date` (for reminders).
     async fn cases_due_by(&self, date: Date, limit: u32) -> StoreResult<Vec<CaseRecord>>;
 }

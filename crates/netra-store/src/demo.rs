@@ -84,6 +84,7 @@ pub async fn seed(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Vec<Dem
 
     // Offices.
     let office = |name: &str, region: Option<RegionCode>, agency: Option<&str>| Office {
+        email: None,
         id: uuid::Uuid::now_v7().to_string(),
         name: name.to_string(),
         region,

@@ -31,6 +31,7 @@ pub mod cases;
 pub mod casework;
 pub mod demo;
 pub mod evidence;
+pub mod mail;
 mod migrations;
 pub mod postgres;
 pub mod seal;

@@ -22,6 +22,7 @@ pub fn sqlite() -> Migrator {
         (1, "reference data", include_str!("../migrations/sqlite/0001_reference_data.sql")),
         (2, "accounts and audit", include_str!("../migrations/sqlite/0002_accounts_and_audit.sql")),
         (3, "cases", include_str!("../migrations/sqlite/0003_cases.sql")),
+        (4, "mail", include_str!("../migrations/sqlite/0004_mail.sql")),
     ])
 }
 
@@ -31,5 +32,6 @@ pub fn postgres() -> Migrator {
         (1, "reference data", include_str!("../migrations/postgres/0001_reference_data.sql")),
         (2, "accounts and audit", include_str!("../migrations/postgres/0002_accounts_and_audit.sql")),
         (3, "cases", include_str!("../migrations/postgres/0003_cases.sql")),
+        (4, "mail", include_str!("../migrations/postgres/0004_mail.sql")),
     ])
 }

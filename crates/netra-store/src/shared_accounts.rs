@@ -18,10 +18,12 @@ pub const UNITS_OF: &str = "SELECT unit_id, agency_id, name FROM agency_unit WHE
 pub const UNIT_INSERT: &str = "INSERT INTO agency_unit (unit_id, agency_id, name) VALUES ($1, $2, $3)";
 pub const UNIT_DELETE: &str = "DELETE FROM agency_unit WHERE unit_id = $1";
 
-pub const OFFICES: &str = "SELECT office_id, name, region_code, agency_id FROM office ORDER BY name";
-pub const OFFICE_BY_ID: &str = "SELECT office_id, name, region_code, agency_id FROM office WHERE office_id = $1";
-pub const OFFICE_INSERT: &str = "INSERT INTO office (office_id, name, region_code, agency_id) VALUES ($1, $2, $3, $4)";
-pub const OFFICE_UPDATE: &str = "UPDATE office SET name = $2, region_code = $3, agency_id = $4 WHERE office_id = $1";
+pub const OFFICES: &str = "SELECT office_id, name, region_code, agency_id, email FROM office ORDER BY name";
+pub const OFFICE_BY_ID: &str = "SELECT office_id, name, region_code, agency_id, email FROM office WHERE office_id = $1";
+pub const OFFICE_INSERT: &str =
+    "INSERT INTO office (office_id, name, region_code, agency_id, email) VALUES ($1, $2, $3, $4, $5)";
+pub const OFFICE_UPDATE: &str =
+    "UPDATE office SET name = $2, region_code = $3, agency_id = $4, email = $5 WHERE office_id = $1";
 
 macro_rules! user_select {
     ($tail:literal) => {
@@ -126,9 +128,9 @@ pub fn agency_from_row((id, name, kind, region): AgencyRow) -> StoreResult<Agenc
     Ok(Agency { id, name, kind, region: region_opt(region)? })
 }
 
-pub type OfficeRow = (String, String, Option<String>, Option<String>);
-pub fn office_from_row((id, name, region, agency): OfficeRow) -> StoreResult<Office> {
-    Ok(Office { id, name, region: region_opt(region)?, agency })
+pub type OfficeRow = (String, String, Option<String>, Option<String>, Option<String>);
+pub fn office_from_row((id, name, region, agency, email): OfficeRow) -> StoreResult<Office> {
+    Ok(Office { id, name, region: region_opt(region)?, agency, email })
 }
 
 pub type UserRow = (String, String, String, String, String, bool, Option<String>, bool, OffsetDateTime);
@@ -464,6 +466,7 @@ macro_rules! impl_account_store {
                     .bind(&office.name)
                     .bind(office.region.map(|c| c.to_string()))
                     .bind(&office.agency)
+                    .bind(&office.email)
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| write_error(e, "kantor"))?;
@@ -500,6 +503,7 @@ macro_rules! impl_account_store {
                     .bind(&office.name)
                     .bind(office.region.map(|c| c.to_string()))
                     .bind(&office.agency)
+                    .bind(&office.email)
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| write_error(e, "kantor"))?;
@@ -806,7 +810,7 @@ macro_rules! impl_account_store {
                         .bind(office_id)
                         .fetch_optional(&mut **tx)
                         .await?;
-                if let Some((_, _, region, agency)) = row {
+                if let Some((_, _, region, agency, _)) = row {
                     record.region = region;
                     record.agency = agency;
                 }

@@ -100,6 +100,11 @@ pub const MOVE_MESSAGES: &str = "UPDATE case_message SET case_id = $1 WHERE case
 
 pub const NOTIFICATIONS_OF: &str = "SELECT notification_id, office_id, case_id, kind, body, dedupe_key, created_at, \
     read_at FROM notification WHERE office_id = $1 ORDER BY created_at DESC, notification_id DESC LIMIT $2";
+pub const NOTIFICATIONS_UNMAILED: &str = "SELECT n.notification_id, n.office_id, n.case_id, n.kind, n.body, \
+    n.dedupe_key, n.created_at, n.read_at, o.email FROM notification n JOIN office o ON o.office_id = n.office_id \
+    WHERE n.emailed_at IS NULL AND o.email IS NOT NULL AND n.created_at >= $1 \
+    ORDER BY n.created_at, n.notification_id LIMIT $2";
+pub const NOTIFICATION_MAILED: &str = "UPDATE notification SET emailed_at = $2 WHERE notification_id = $1";
 pub const NOTIFICATIONS_UNREAD: &str = "SELECT COUNT(*) FROM notification WHERE office_id = $1 AND read_at IS NULL";
 pub const NOTIFICATIONS_READ: &str = "UPDATE notification SET read_at = $2 WHERE office_id = $1 AND read_at IS NULL";
 pub const NOTIFICATION_INSERT: &str = "INSERT INTO notification (notification_id, office_id, case_id, kind, body, \
@@ -360,6 +365,14 @@ pub struct NotificationRow {
     dedupe_key: Option<String>,
     created_at: OffsetDateTime,
     read_at: Option<OffsetDateTime>,
+}
+
+/// A notification with the address of its office (the mail outbox).
+#[derive(Debug, sqlx::FromRow)]
+pub struct MailRow {
+    #[sqlx(flatten)]
+    pub note: NotificationRow,
+    pub email: String,
 }
 
 impl From<NotificationRow> for Notification {
@@ -1011,6 +1024,29 @@ macro_rules! impl_case_store {
                 let added = Self::insert_notifications(&mut tx, notifications).await?;
                 tx.commit().await?;
                 Ok(added)
+            }
+
+            async fn unmailed_notifications(
+                &self,
+                since: time::OffsetDateTime,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<($crate::cases::Notification, String)>> {
+                let rows: Vec<$crate::shared_cases::MailRow> =
+                    sqlx::query_as($crate::shared_cases::NOTIFICATIONS_UNMAILED)
+                        .bind(since)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await?;
+                Ok(rows.into_iter().map(|row| (row.note.into(), row.email)).collect())
+            }
+
+            async fn mark_mailed(&self, ids: &[String], at: time::OffsetDateTime) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                for id in ids {
+                    sqlx::query($crate::shared_cases::NOTIFICATION_MAILED).bind(id).bind(at).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn cases_due_by(

@@ -414,3 +414,103 @@ async fn cases_move_through_scopes_lists_and_merges(store: Arc<dyn Store>) {
     assert_eq!(left, [recorded.case_id.clone(), case.id.clone()], "the merged case leaves the list; the finding stays");
     assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
 }
+
+/// A minimal SMTP server on loopback that accepts every message and keeps its DATA.
+async fn fake_smtp() -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let inbox = received.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let inbox = inbox.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 fake.test ESMTP\r\n").await.ok();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let command = line.to_ascii_uppercase();
+                    let reply: &[u8] = if command.starts_with("EHLO") {
+                        b"250-fake.test\r\n250 8BITMIME\r\n"
+                    } else if command.starts_with("DATA") {
+                        write.write_all(b"354 go ahead\r\n").await.ok();
+                        let mut data = String::new();
+                        while let Ok(Some(line)) = lines.next_line().await {
+                            if line == "." {
+                                break;
+                            }
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        inbox.lock().unwrap().push(data);
+                        b"250 queued\r\n"
+                    } else if command.starts_with("QUIT") {
+                        write.write_all(b"221 bye\r\n").await.ok();
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    write.write_all(reply).await.ok();
+                }
+            });
+        }
+    });
+    (port, received)
+}
+
+contract_shared!(notifications_are_mailed_once_through_smtp_and_retried_after_a_failure);
+async fn notifications_are_mailed_once_through_smtp_and_retried_after_a_failure(store: Arc<dyn Store>) {
+    use netra_store::cases::Notification;
+    use netra_store::mail::{MailConfig, Mailer};
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    let offices = store.offices().await.unwrap();
+    let mut kab = offices.iter().find(|o| o.name == "Bawaslu Kabupaten Bandung").unwrap().clone();
+    kab.email = Some("bawaslu.kabbandung@contoh.id".into());
+    store.update_office(&netra_store::AuditContext::system(NOW), &kab).await.unwrap();
+    let without_email = offices.iter().find(|o| o.email.is_none() && o.id != kab.id).unwrap();
+    let note = |office: &str, body: &str, at: OffsetDateTime| Notification {
+        id: Uuid::now_v7().to_string(),
+        office_id: office.into(),
+        case_id: None,
+        kind: "new_report".into(),
+        body: body.into(),
+        dedupe_key: None,
+        created_at: at,
+        read_at: None,
+    };
+    store
+        .add_notifications(&[
+            note(&kab.id, "Laporan baru: NTR-2024-000042 (Asep Sunandar)", NOW),
+            note(&without_email.id, "Tanpa surel", NOW),
+            note(&kab.id, "Sudah lama", NOW - time::Duration::days(10)),
+        ])
+        .await
+        .unwrap();
+
+    // The server is down: nothing is marked, so the next run sends it.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = |port: u16| MailConfig {
+        host: "127.0.0.1".into(),
+        port,
+        from: "Netra <netra@contoh.id>".into(),
+        username: None,
+        password: None,
+        base_url: Some("https://netra.contoh.id/".into()),
+    };
+    assert!(Mailer::new(&config(closed)).unwrap().send_pending(store.as_ref(), NOW).await.is_err());
+    assert_eq!(store.unmailed_notifications(NOW - time::Duration::days(3), 10).await.unwrap().len(), 1);
+
+    let (port, received) = fake_smtp().await;
+    let mailer = Mailer::new(&config(port)).unwrap();
+    assert_eq!(mailer.send_pending(store.as_ref(), NOW).await.unwrap(), 1, "one office has an address");
+    let mails = received.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("To: bawaslu.kabbandung@contoh.id"), "{}", mails[0]);
+    assert!(mails[0].contains("Subject: [Netra] Laporan baru"), "{}", mails[0]);
+    assert!(mails[0].contains("NTR-2024-000042"));
+    assert!(!mails[0].contains("/kasus/"), "a notice without a case has no case link");
+    assert_eq!(mailer.send_pending(store.as_ref(), NOW).await.unwrap(), 0, "each notification is mailed once");
+    assert!(Mailer::new(&MailConfig { from: "not an address".into(), ..config(port) }).is_err());
+}

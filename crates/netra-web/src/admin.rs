@@ -43,11 +43,18 @@ pub struct OfficeForm {
     region: String,
     #[serde(default)]
     agency: String,
+    #[serde(default)]
+    email: String,
 }
 
 impl From<&OfficeForm> for OfficeInput {
     fn from(form: &OfficeForm) -> OfficeInput {
-        OfficeInput { name: form.name.clone(), region: form.region.clone(), agency: form.agency.clone() }
+        OfficeInput {
+            name: form.name.clone(),
+            region: form.region.clone(),
+            agency: form.agency.clone(),
+            email: form.email.clone(),
+        }
     }
 }
 
@@ -65,6 +72,12 @@ fn office_form(l: Locale, action: &str, form: &OfficeForm, submit: &str) -> Form
                 "Mis. pemkab-bandung; kosong bila bukan kantor instansi.",
                 "E.g. pemkab-bandung; empty when not an agency office.",
             )),
+            Field::new("email", l.pick("Surel pemberitahuan", "Notification e-mail"), FieldKind::Text, &form.email)
+                .autocomplete("email")
+                .help(l.pick(
+                    "Boleh kosong. Pelimpahan, balasan pelapor dan pengingat batas waktu dikirim ke sini bila SMTP diatur.",
+                    "Optional. Hand-offs, reporters' replies and deadline reminders are sent here when SMTP is set up.",
+                )),
         ],
     )
 }
@@ -138,6 +151,7 @@ async fn office_page(
         name: office.name.clone(),
         region: region_text(office.region).replace('—', ""),
         agency: office.agency.clone().unwrap_or_default(),
+        email: office.email.clone().unwrap_or_default(),
     };
     let form = form.unwrap_or(&current);
     Ok(StaffPage::for_user(user, &format!("/admin/kantor/{id}"), &office.name)

@@ -541,6 +541,7 @@ async fn objects(app: &Staffed) -> Objects {
         name: "BKPSDM Kota Surabaya".into(),
         region: Some(code("35.78")),
         agency: Some("pemkot-surabaya".into()),
+        email: None,
     };
     store.create_office(&ctx, &out_office).await.unwrap();
     let in_office = store.offices().await.unwrap().into_iter().find(|o| o.name == "BKPSDM Kabupaten Bandung").unwrap();

@@ -66,6 +66,21 @@ struct ServeArgs {
     /// How many days ahead of a deadline the reminder goes out.
     #[arg(long, env = "NETRA_REMINDER_DAYS", default_value = "2")]
     reminder_days: i64,
+    /// SMTP relay for e-mailing office notifications (offices without an address get none). Unset: in-app only.
+    #[arg(long, env = "NETRA_SMTP_HOST")]
+    smtp_host: Option<String>,
+    #[arg(long, env = "NETRA_SMTP_PORT", default_value = "25")]
+    smtp_port: u16,
+    /// Sender of the notification mail.
+    #[arg(long, env = "NETRA_SMTP_FROM", default_value = "Netra <netra@localhost>")]
+    smtp_from: String,
+    #[arg(long, env = "NETRA_SMTP_USERNAME")]
+    smtp_username: Option<String>,
+    #[arg(long, env = "NETRA_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// The address users reach Netra at, for links in mail (e.g. https://netra.bawaslu.go.id).
+    #[arg(long, env = "NETRA_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -211,6 +226,18 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     if swept.temporary + swept.unreferenced > 0 {
         tracing::info!(temporary = swept.temporary, unreferenced = swept.unreferenced, "evidence store swept");
     }
+    if let Some(host) = args.smtp_host.as_deref().filter(|h| !h.trim().is_empty()) {
+        let config = netra_store::mail::MailConfig {
+            host: host.to_string(),
+            port: args.smtp_port,
+            from: args.smtp_from.clone(),
+            username: args.smtp_username.clone(),
+            password: args.smtp_password.clone(),
+            base_url: args.public_url.clone(),
+        };
+        let mailer = netra_store::mail::Mailer::new(&config).context("invalid mail settings")?;
+        tokio::spawn(mail_periodically(store.clone(), mailer));
+    }
     if args.reminder_minutes > 0 {
         tokio::spawn(remind_periodically(store.clone(), args.reminder_minutes, args.reminder_days));
     }
@@ -233,6 +260,20 @@ async fn remind_periodically(store: std::sync::Arc<dyn netra_store::Store>, minu
             Ok(0) => {}
             Ok(added) => tracing::info!(added, "deadline reminders sent"),
             Err(error) => tracing::warn!(%error, "deadline reminders failed; retrying at the next run"),
+        }
+    }
+}
+
+/// Mails pending office notifications every 30 seconds; failures are logged and retried.
+async fn mail_periodically(store: std::sync::Arc<dyn netra_store::Store>, mailer: netra_store::mail::Mailer) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(30));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match mailer.send_pending(store.as_ref(), time::OffsetDateTime::now_utc()).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "notification mail sent"),
+            Err(error) => tracing::warn!(%error, "notification mail failed; retrying"),
         }
     }
 }
