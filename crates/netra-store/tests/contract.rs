@@ -514,3 +514,84 @@ async fn notifications_are_mailed_once_through_smtp_and_retried_after_a_failure(
     assert_eq!(mailer.send_pending(store.as_ref(), NOW).await.unwrap(), 0, "each notification is mailed once");
     assert!(Mailer::new(&MailConfig { from: "not an address".into(), ..config(port) }).is_err());
 }
+
+contract_shared!(a_ppk_that_lets_the_follow_up_deadline_pass_is_flagged_once_and_bkn_is_told);
+async fn a_ppk_that_lets_the_follow_up_deadline_pass_is_flagged_once_and_bkn_is_told(store: Arc<dyn Store>) {
+    use netra_core::clock::ClockKind;
+    use netra_core::workflow::{CaseSnapshot, CaseState, RunningClock, WorkflowRules};
+    use netra_store::cases::{CaseEvent, CaseRecord, NewCase, ReportedPerson};
+    use time::macros::date;
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    let bkn = store.offices().await.unwrap().into_iter().find(|o| o.name.contains("Regional III")).unwrap();
+    let ctx = netra_store::AuditContext::system(NOW);
+    let mut ids = Vec::new();
+    for (n, due) in [(1, date!(2024 - 11 - 20)), (2, date!(2024 - 11 - 30))] {
+        let mut snapshot = CaseSnapshot::new(date!(2024 - 11 - 01), WorkflowRules::builtin()).unwrap();
+        snapshot.state = CaseState::PpkProcess;
+        snapshot.clocks = vec![RunningClock {
+            kind: ClockKind::PpkFollowUp,
+            started_on: due - time::Duration::days(10),
+            due_on: due,
+        }];
+        let id = Uuid::now_v7().to_string();
+        let case = CaseRecord {
+            id: id.clone(),
+            number: String::new(),
+            origin: netra_core::intake::CaseOrigin::OnlineReport,
+            snapshot,
+            election_id: Some("pilkada-2024".into()),
+            occurred_on: date!(2024 - 10 - 30),
+            known_on: date!(2024 - 11 - 01),
+            received_on: date!(2024 - 11 - 01),
+            region: code("32.04"),
+            place: String::new(),
+            latitude: None,
+            longitude: None,
+            description: format!("Kasus {n}"),
+            person: ReportedPerson { name: format!("ASN {n}"), ..Default::default() },
+            agency_id: Some("pemkab-bandung".into()),
+            links: vec![],
+            items: vec![],
+            bawaslu_office_id: None,
+            bkn_office_id: Some(bkn.id.clone()),
+            ppk_agency_id: Some("pemkab-bandung".into()),
+            merged_into: None,
+            created_at: NOW,
+            updated_at: NOW,
+            version: 1,
+        };
+        let event = CaseEvent {
+            case_id: id.clone(),
+            seq: 0,
+            action: "ppk_receive".into(),
+            from_state: CaseState::RecommendationSent,
+            to_state: CaseState::PpkProcess,
+            on: due - time::Duration::days(10),
+            actor: "system".into(),
+            office_id: None,
+            detail: "{}".into(),
+            at: NOW,
+        };
+        store
+            .create_case(&ctx, &NewCase { case, report: None, evidence: vec![], event, notifications: vec![] })
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    // 23 Nov: the first PPK's deadline (20 Nov) has passed, the second's (30 Nov) has not.
+    assert_eq!(netra_store::casework::flag_silent_ppks(store.as_ref(), NOW).await.unwrap(), 1);
+    let flagged = store.case(&ids[0]).await.unwrap().unwrap();
+    assert_eq!(flagged.state(), CaseState::NotFollowedUp);
+    let events = store.case_events(&ids[0]).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.on, last.actor.as_str()),
+        ("flag_non_compliance", date!(2024 - 11 - 21), "system")
+    );
+    assert_eq!(store.case(&ids[1]).await.unwrap().unwrap().state(), CaseState::PpkProcess);
+    let told = store.notifications(&bkn.id, 10).await.unwrap();
+    assert!(told.iter().any(|n| n.body.contains(&flagged.number) && n.body.contains("2024-11-20")), "{told:?}");
+    assert_eq!(netra_store::casework::flag_silent_ppks(store.as_ref(), NOW).await.unwrap(), 0, "once");
+    assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
+}

@@ -547,6 +547,20 @@ async fn report_page(
                 values("place"),
             ),
             Field::new(
+                "latitude",
+                l.pick("Titik lokasi: lintang (boleh kosong)", "Location: latitude (optional)"),
+                FieldKind::Text,
+                values("latitude"),
+            )
+            .help(l.pick("Mis. -7.0251 (dari peta di ponsel Anda)", "E.g. -7.0251 (from your phone's map)")),
+            Field::new(
+                "longitude",
+                l.pick("Titik lokasi: bujur (boleh kosong)", "Location: longitude (optional)"),
+                FieldKind::Text,
+                values("longitude"),
+            )
+            .help(l.pick("Mis. 107.5199", "E.g. 107.5199")),
+            Field::new(
                 "reported_person.name",
                 l.pick("Nama terlapor", "Name of the person reported"),
                 FieldKind::Text,

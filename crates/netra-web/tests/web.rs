@@ -1690,6 +1690,8 @@ async fn a_report_from_the_public_form_reaches_a_sanction_through_the_staff_page
         ("region_code", "32.04".into()),
         ("reported_person.name", "Asep Sunandar".into()),
         ("reported_person.position", "Camat".into()),
+        ("latitude", "-7.0251".into()),
+        ("longitude", "107.5199".into()),
         ("reporter.mode", "confidential".into()),
         ("reporter.name", "Siti Rahasia Pelapor".into()),
         ("reporter.contact", "0812-9999-0000".into()),
@@ -1719,6 +1721,7 @@ async fn a_report_from_the_public_form_reaches_a_sanction_through_the_staff_page
     assert!(page.contains("Disegel"), "the identity is sealed on the page");
     assert!(!page.contains("Siti Rahasia"), "the sealed name is nowhere on the page");
     assert!(page.contains("GPS"), "staff see the photo's GPS");
+    assert!(page.contains("-7.02510, 107.51990"), "the point the reporter gave is on the case");
 
     // The photo downloads as an attachment, byte for byte, with its hash.
     let start = page.find(&format!("/kasus/{case}/bukti/")).unwrap();

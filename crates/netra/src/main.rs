@@ -59,8 +59,9 @@ struct ServeArgs {
     /// Netra is reached over HTTPS (directly or behind a TLS-terminating proxy): mark cookies `Secure`.
     #[arg(long, env = "NETRA_SECURE_COOKIES")]
     secure_cookies: bool,
-    /// Minutes between deadline-reminder runs (0 turns reminders off). Each run tells the holding office of
-    /// every case due within `--reminder-days` days, once per clock and due date.
+    /// Minutes between deadline runs (0 turns them off). Each run flags cases whose PPK let the follow-up
+    /// deadline pass (BKN is told) and tells the holding office of every case due within `--reminder-days` days,
+    /// once per clock and due date.
     #[arg(long, env = "NETRA_REMINDER_MINUTES", default_value = "60")]
     reminder_minutes: u64,
     /// How many days ahead of a deadline the reminder goes out.
@@ -248,12 +249,18 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the deadline reminders now and then every `minutes`; a failed run is logged and retried next time.
+/// Every `minutes` (and at start): flags cases whose PPK let the follow-up deadline pass, then sends the
+/// deadline reminders; a failed run is logged and retried next time.
 async fn remind_periodically(store: std::sync::Arc<dyn netra_store::Store>, minutes: u64, days: i64) {
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
+        match netra_store::casework::flag_silent_ppks(store.as_ref(), time::OffsetDateTime::now_utc()).await {
+            Ok(0) => {}
+            Ok(flagged) => tracing::info!(flagged, "cases flagged: the PPK did not follow up in time"),
+            Err(error) => tracing::warn!(%error, "flagging silent PPKs failed; retrying at the next run"),
+        }
         match netra_store::casework::send_deadline_reminders(store.as_ref(), time::OffsetDateTime::now_utc(), days)
             .await
         {

@@ -91,3 +91,59 @@ pub async fn send_deadline_reminders(store: &dyn Store, now: OffsetDateTime, day
     }
     store.add_notifications(&notes).await
 }
+
+/// Flags every case whose PPK let the follow-up deadline pass without acting (S6 → S9, "not followed up"), as the
+/// system, dated the day after the deadline, and tells the BKN office so it can block the civil servant's
+/// personnel data. Returns how many cases were flagged. A case changed meanwhile (stale version) is left for
+/// the next run.
+pub async fn flag_silent_ppks(store: &dyn Store, now: OffsetDateTime) -> Result<u64, StoreError> {
+    use netra_core::clock::ClockKind;
+    use netra_core::workflow::{Action, Actor, CaseState, WorkflowRules};
+    let rules = WorkflowRules::builtin();
+    let mut flagged = 0;
+    // Every open case with a deadline already past somewhere in the country (today in the easternmost zone).
+    let cases =
+        store.cases_due_by(local_today(&RegionCode::province(94), now) - time::Duration::days(1), 5_000).await?;
+    for mut case in cases {
+        if case.state() != CaseState::PpkProcess || case.merged_into.is_some() {
+            continue;
+        }
+        let Some(clock) = case.snapshot.clock(ClockKind::PpkFollowUp).copied() else { continue };
+        let today = local_today(&case.region, now);
+        let on = clock.due_on + time::Duration::days(1);
+        if on > today {
+            continue;
+        }
+        let action = Action::FlagNonCompliance { on };
+        let Ok(transition) = case.snapshot.transition(&action, Actor::System, today, rules) else { continue };
+        let mut notifications = Vec::new();
+        if let Some(office) = &case.bkn_office_id {
+            let body = format!(
+                "PPK tidak menindaklanjuti {} dalam batas waktu ({}); data kepegawaian ASN dapat diblokir",
+                case.number, clock.due_on
+            );
+            notifications.push(notification(office, &case, "returned", body, now));
+        }
+        let event = CaseEvent {
+            case_id: case.id.clone(),
+            seq: 0,
+            action: action.kind().as_str().into(),
+            from_state: transition.from,
+            to_state: transition.to,
+            on,
+            actor: "system".into(),
+            office_id: None,
+            detail: serde_json::json!({ "follow_up_due": clock.due_on.to_string() }).to_string(),
+            at: now,
+        };
+        let summary = format!("{}: PPK tidak menindaklanjuti sampai {}", case.number, clock.due_on);
+        case.snapshot = transition.next;
+        let change = CaseChange { case, event, notifications, summary };
+        match store.record_transition(&crate::accounts::AuditContext::system(now), &change).await {
+            Ok(()) => flagged += 1,
+            Err(StoreError::Conflict(_)) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(flagged)
+}
