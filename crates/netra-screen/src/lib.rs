@@ -1,5 +1,9 @@
 //! Netra's screening engine: Indonesian text → violation acts, candidates and an explanation.
 //!
-//! This crate is the layer's place in the workspace; the engine itself (normalisation, aho-corasick matching,
-//! the linear classifier and its explanations) is built under its own issue. It will stay a pure library: no
-//! I/O, no async, used by the CLI, the web triage panel and stream workers alike.
+//! A pure library: no I/O, no async, used by the CLI, the web triage panel and stream workers alike. Built in
+//! steps under its issue: [`normalize`] (normalisation with a map back to the original text) is the first; the
+//! aho-corasick matcher, the linear classifier and its explanations follow.
+
+pub mod normalize;
+
+pub use normalize::{Normalized, Normalizer};
