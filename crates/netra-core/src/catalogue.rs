@@ -140,6 +140,11 @@ impl SanctionCategory {
     }
 }
 
+/// Catalogue item codes as staff type them in a form: separated by commas or spaces.
+pub fn item_codes(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c.is_whitespace()).filter(|code| !code.is_empty()).map(str::to_string).collect()
+}
+
 /// Severity of the sanction, ordered from lightest to heaviest (E0 < D1 < D2 < D3 < D4). `PerRule` (the
 /// catch-all) and `Pidana` sit outside the discipline scale and are ordered after it only for sorting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]

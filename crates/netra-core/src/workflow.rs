@@ -82,6 +82,50 @@ pub enum Holder {
     None,
 }
 
+impl Holder {
+    const ALL: [Holder; 6] =
+        [Holder::Bawaslu, Holder::Gakkumdu, Holder::Bkn, Holder::Ppk, Holder::AppealBody, Holder::None];
+
+    /// Stable id for storage and work-list filters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Holder::Bawaslu => "bawaslu",
+            Holder::Gakkumdu => "gakkumdu",
+            Holder::Bkn => "bkn",
+            Holder::Ppk => "ppk",
+            Holder::AppealBody => "appeal_body",
+            Holder::None => "none",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Holder> {
+        Holder::ALL.into_iter().find(|h| h.as_str() == text)
+    }
+
+    /// Name for people.
+    pub fn name(self, locale: Locale) -> &'static str {
+        match self {
+            Holder::Bawaslu => "Bawaslu",
+            Holder::Gakkumdu => "Sentra Gakkumdu",
+            Holder::Bkn => "BKN",
+            Holder::Ppk => "PPK",
+            Holder::AppealBody => locale.pick("Pejabat/badan banding", "Appeal body"),
+            Holder::None => "—",
+        }
+    }
+
+    /// The holder whose cases a staff role works on ("waiting for us"): the Inspektorat works with its agency's
+    /// PPK. `None` for roles that hold no cases (admins, the custodian, civil servants).
+    pub fn of_role(role: Role) -> Option<Holder> {
+        match role {
+            Role::BawasluKabKota | Role::BawasluProvinsi | Role::BawasluRi => Some(Holder::Bawaslu),
+            Role::BknRegional | Role::BknPusat => Some(Holder::Bkn),
+            Role::PpkOffice | Role::Inspektorat => Some(Holder::Ppk),
+            Role::AgencyAdmin | Role::SystemAdmin | Role::Custodian | Role::AsnSelfService => None,
+        }
+    }
+}
+
 impl CaseState {
     /// Every state.
     pub const ALL: [CaseState; 31] = [
@@ -1025,11 +1069,7 @@ impl Action {
             ActionKind::ForwardToBkn => Action::ForwardToBkn {
                 on,
                 letter_number: text("letter_number"),
-                items: text("items")
-                    .split(|c: char| c == ',' || c.is_whitespace())
-                    .filter(|code| !code.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                items: crate::catalogue::item_codes(&text("items")),
             },
             ActionKind::BknReceive => Action::BknReceive { on },
             ActionKind::BknReturn => Action::BknReturn { on, reason: text("reason") },
@@ -1551,6 +1591,17 @@ mod tests {
     use time::macros::date;
 
     const TODAY: Date = date!(2025 - 06 - 30);
+
+    #[test]
+    fn holders_round_trip_and_each_case_role_works_for_one() {
+        for holder in Holder::ALL {
+            assert_eq!(Holder::parse(holder.as_str()), Some(holder));
+        }
+        assert_eq!(Holder::of_role(Role::Inspektorat), Some(Holder::Ppk));
+        assert_eq!(Holder::of_role(Role::BknPusat), Some(Holder::Bkn));
+        assert_eq!(Holder::of_role(Role::Custodian), None);
+        assert_eq!(crate::catalogue::item_codes(" A-1, B-2  C-3,,"), ["A-1", "B-2", "C-3"]);
+    }
 
     #[test]
     fn fields_and_from_fields_are_inverse_for_every_action_kind() {

@@ -100,18 +100,6 @@ pub fn next_due_on(snapshot: &CaseSnapshot) -> Option<Date> {
     snapshot.clocks.iter().map(|clock| clock.due_on).min()
 }
 
-/// Stable id of a holder, for storage.
-pub fn holder_str(holder: Holder) -> &'static str {
-    match holder {
-        Holder::Bawaslu => "bawaslu",
-        Holder::Gakkumdu => "gakkumdu",
-        Holder::Bkn => "bkn",
-        Holder::Ppk => "ppk",
-        Holder::AppealBody => "appeal_body",
-        Holder::None => "none",
-    }
-}
-
 /// The snapshot as a JSON document.
 pub fn snapshot_json(snapshot: &CaseSnapshot) -> Value {
     json!({
@@ -291,6 +279,20 @@ pub struct Notification {
     pub read_at: Option<OffsetDateTime>,
 }
 
+impl Notification {
+    /// What kind of notice this is, for the inbox and mail subjects.
+    pub fn kind_name(&self, locale: netra_core::Locale) -> &'static str {
+        match self.kind.as_str() {
+            "handoff" => locale.pick("Pelimpahan kasus", "Case hand-off"),
+            "returned" => locale.pick("Kasus dikembalikan", "Case returned"),
+            "reporter_reply" => locale.pick("Balasan pelapor", "Reporter's reply"),
+            "deadline" => locale.pick("Pengingat batas waktu", "Deadline reminder"),
+            "new_report" => locale.pick("Laporan baru", "New report"),
+            _ => locale.pick("Pemberitahuan", "Notice"),
+        }
+    }
+}
+
 /// A link between two cases.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseLink {
@@ -348,9 +350,9 @@ pub enum WorkTab {
     /// Open cases whose next deadline has passed, oldest deadline first.
     Overdue { today: Date },
     /// Open cases held by the viewer's kind of office (Bawaslu, BKN, PPK).
-    HeldBy(&'static str),
+    HeldBy(Holder),
     /// Open cases in scope held by someone else.
-    HeldByOthers(&'static str),
+    HeldByOthers(Holder),
 }
 
 impl WorkTab {

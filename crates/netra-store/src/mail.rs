@@ -52,17 +52,6 @@ pub struct Mailer {
     base_url: Option<String>,
 }
 
-fn kind_subject(kind: &str) -> &'static str {
-    match kind {
-        "handoff" => "Pelimpahan kasus",
-        "returned" => "Kasus dikembalikan",
-        "reporter_reply" => "Balasan pelapor",
-        "deadline" => "Pengingat batas waktu",
-        "new_report" => "Laporan baru",
-        _ => "Pemberitahuan",
-    }
-}
-
 impl Mailer {
     pub fn new(config: &MailConfig) -> Result<Mailer, MailError> {
         let from: Mailbox =
@@ -91,7 +80,7 @@ impl Mailer {
         Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(format!("[Netra] {}", kind_subject(&note.kind)))
+            .subject(format!("[Netra] {}", note.kind_name(netra_core::Locale::Id)))
             .body(body)
             .map_err(|e| MailError::Config(e.to_string()))
     }

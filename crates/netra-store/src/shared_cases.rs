@@ -469,7 +469,7 @@ macro_rules! impl_case_store {
                 let done = sqlx::query(CASE_UPDATE)
                     .bind(&case.id)
                     .bind(case.snapshot.state.as_str())
-                    .bind(holder_str(case.snapshot.state.holder()))
+                    .bind(case.snapshot.state.holder().as_str())
                     .bind(snapshot_json(&case.snapshot).to_string())
                     .bind(case.next_due_on())
                     .bind(&case.person.name)
@@ -619,7 +619,7 @@ macro_rules! impl_case_store {
                     .bind(case.updated_at)
                     .bind(case.version)
                     .bind(case.snapshot.state.as_str())
-                    .bind(holder_str(case.snapshot.state.holder()))
+                    .bind(case.snapshot.state.holder().as_str())
                     .bind(case.next_due_on())
                     .bind(case.region.province_code().to_string())
                     .bind(case.region.regency_code().map(|c| c.to_string()))
@@ -868,10 +868,13 @@ macro_rules! impl_case_store {
                         sql.push(" AND next_due_on < ").push_bind(today);
                     }
                     WorkTab::HeldBy(holder) => {
-                        sql.push(" AND holder = ").push_bind(holder);
+                        sql.push(" AND holder = ").push_bind(holder.as_str());
                     }
                     WorkTab::HeldByOthers(holder) => {
-                        sql.push(" AND holder <> 'none' AND holder <> ").push_bind(holder);
+                        sql.push(" AND holder <> ")
+                            .push_bind(netra_core::workflow::Holder::None.as_str())
+                            .push(" AND holder <> ")
+                            .push_bind(holder.as_str());
                     }
                 }
                 if let Some(state) = query.state {

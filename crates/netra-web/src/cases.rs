@@ -6,7 +6,7 @@
 //! the desk returned and offer the actions the workflow allows the viewer.
 
 use axum::Form;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use netra_core::Locale;
@@ -17,7 +17,6 @@ use netra_core::clock::{Deadline, TimeLeft};
 use netra_core::intake::{CaseOrigin, ReporterMode};
 use netra_core::locale::Localized;
 use netra_core::region::RegionCode;
-use netra_core::role::Role;
 use netra_core::workflow::{Action, ActionKind, CaseState, Holder, required_fields};
 use netra_store::access::{AccessError, FieldError};
 use netra_store::cases::{CaseQuery, CaseRecord, Cursor, WorkTab};
@@ -25,8 +24,8 @@ use netra_store::casework::{CaseDesk, CaseFile, FactsInput, HandOff, assess_case
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{CsrfExpected, SessionUser, Staff};
-use crate::report::{read_upload, upload_to_input};
+use crate::auth::{SessionUser, Staff};
+use crate::report::{read_form_upload, upload_to_input};
 use crate::staff::{
     Cell, Field, FieldKind, FormSpec, NoticeQuery, Section, StaffPage, Table, internal, now, refusal, url_encode,
 };
@@ -44,27 +43,6 @@ fn desk<'u>(state: &AppState, user: &'u SessionUser) -> Result<CaseDesk<'u>, Box
 fn office_today(state: &AppState, user: &SessionUser) -> time::Date {
     let region = user.principal.office.region.unwrap_or(RegionCode::province(31));
     local_today(&region, now(state))
-}
-
-/// The kind of office the viewer works in, as the work list's "held by" column names it.
-fn holder_of_role(role: Role) -> Option<&'static str> {
-    match role {
-        Role::BawasluKabKota | Role::BawasluProvinsi | Role::BawasluRi => Some("bawaslu"),
-        Role::BknRegional | Role::BknPusat => Some("bkn"),
-        Role::PpkOffice | Role::Inspektorat => Some("ppk"),
-        _ => None,
-    }
-}
-
-fn holder_name(holder: &str, l: Locale) -> &'static str {
-    match holder {
-        "bawaslu" => "Bawaslu",
-        "bkn" => "BKN",
-        "ppk" => "PPK",
-        "gakkumdu" => "Sentra Gakkumdu",
-        "appeal_body" => l.pick("Pejabat/badan banding", "Appeal body"),
-        _ => "—",
-    }
 }
 
 fn region_name(code: &RegionCode) -> String {
@@ -139,7 +117,7 @@ fn list_query(query: &ListQuery, desk: &CaseDesk<'_>, today: time::Date) -> Resu
     let mut errors = Vec::new();
     let mut out = CaseQuery::new(desk.scope().clone());
     out.limit = PAGE_SIZE;
-    let holder = holder_of_role(desk.principal().role());
+    let holder = Holder::of_role(desk.principal().role());
     out.tab = match (query.tab.as_str(), holder) {
         ("" | "semua", _) => WorkTab::All,
         ("segera", _) => WorkTab::DueSoon { today, until: today + time::Duration::days(DUE_SOON_DAYS) },
@@ -241,7 +219,7 @@ pub async fn list(State(state): State<AppState>, Staff(user): Staff, Query(query
         return match desk.case_by_number(&query.nomor).await {
             Ok(case) => Redirect::to(&format!("/kasus/{}", case.id)).into_response(),
             Err(AccessError::NotFound) => {
-                let mut page = list_page(&state, &user, &query, Vec::new(), None).await;
+                let mut page = list_page(&state, &user, &query, Vec::new(), None, &[]).await;
                 page.error =
                     Some(format!("{} {}", l.pick("Tidak ada kasus bernomor", "No case numbered"), query.nomor.trim()));
                 page.render(StatusCode::NOT_FOUND)
@@ -253,23 +231,9 @@ pub async fn list(State(state): State<AppState>, Staff(user): Staff, Query(query
     let case_query = match list_query(&query, &desk, today) {
         Ok(q) => q,
         Err(errors) => {
-            let mut page = list_page(&state, &user, &query, Vec::new(), None).await;
-            let index = page
-                .sections
-                .iter()
-                .position(|s| matches!(s, Section::Form(f) if f.get && f.action == "/kasus" && f.fields.len() > 2));
-            if let Some(index) = index
-                && let Section::Form(form) = page.sections[index].clone()
-            {
-                let (form, unplaced) = form.with_errors(&errors, l);
-                page.sections[index] = Section::Form(form);
-                page.error = Some(if unplaced.is_empty() {
-                    l.pick("Periksa saringan yang ditandai.", "Check the marked filters.").to_string()
-                } else {
-                    unplaced.join(" ")
-                });
-            }
-            return page.render(StatusCode::UNPROCESSABLE_ENTITY);
+            return list_page(&state, &user, &query, Vec::new(), None, &errors)
+                .await
+                .render(StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     let by_due = case_query.tab.by_due_date();
@@ -292,7 +256,7 @@ pub async fn list(State(state): State<AppState>, Staff(user): Staff, Query(query
             vec![
                 Cell::link(row.number.clone(), format!("/kasus/{}", row.id)),
                 Cell::text(format!("{} · {}", row.state.code(), row.state.name(l))),
-                Cell::text(holder_name(&row.holder, l)),
+                Cell::text(Holder::parse(&row.holder).map_or("—", |h| h.name(l))),
                 Cell::text(row.person_name.clone()),
                 Cell::text(region_name(&row.region)),
                 Cell::text(row.occurred_on.to_string()),
@@ -300,7 +264,7 @@ pub async fn list(State(state): State<AppState>, Staff(user): Staff, Query(query
             ]
         })
         .collect();
-    list_page(&state, &user, &query, table_rows, next).await.render(StatusCode::OK)
+    list_page(&state, &user, &query, table_rows, next, &[]).await.render(StatusCode::OK)
 }
 
 async fn list_page(
@@ -309,10 +273,12 @@ async fn list_page(
     query: &ListQuery,
     rows: Vec<Vec<Cell>>,
     next: Option<String>,
+    filter_errors: &[FieldError],
 ) -> StaffPage {
     let l = user.locale;
+    let (filter, unplaced) = filter_form(state, query, l).await.with_errors(filter_errors, l);
     let current = if query.tab.is_empty() { "semua" } else { query.tab.as_str() };
-    let has_holder = holder_of_role(user.principal.role()).is_some();
+    let has_holder = Holder::of_role(user.principal.role()).is_some();
     let tabs = TABS
         .iter()
         .filter(|(id, _, _)| has_holder || !matches!(*id, "saya" | "lain"))
@@ -333,7 +299,7 @@ async fn list_page(
             )
             .get(),
         ))
-        .section(Section::Form(filter_form(state, query, l).await))
+        .section(Section::Form(filter))
         .section(Section::Table(Table {
             caption: l.pick("Kasus", "Cases").into(),
             headers: vec![
@@ -348,6 +314,13 @@ async fn list_page(
             rows,
             empty: l.pick("Tidak ada kasus.", "No cases.").into(),
         }));
+    if !filter_errors.is_empty() {
+        page.error = Some(if unplaced.is_empty() {
+            l.pick("Periksa saringan yang ditandai.", "Check the marked filters.").to_string()
+        } else {
+            unplaced.join(" ")
+        });
+    }
     if let Some(next) = next {
         page = page.section(Section::Nav(vec![(
             query.link(current, Some(&next)),
@@ -403,10 +376,7 @@ fn facts_section(file: &CaseFile, l: Locale) -> Section {
     let mut facts = vec![
         (l.pick("Nomor kasus", "Case number").to_string(), case.number.clone()),
         (l.pick("Status", "State").into(), format!("{} · {}", case.state().code(), case.state().name(l))),
-        (
-            l.pick("Dipegang oleh", "Held by").into(),
-            holder_name(netra_store::cases::holder_str(case.state().holder()), l).into(),
-        ),
+        (l.pick("Dipegang oleh", "Held by").into(), case.state().holder().name(l).into()),
         (l.pick("Asal", "Origin").into(), case.origin.name(l).into()),
         (l.pick("Tanggal kejadian", "Event date").into(), case.occurred_on.to_string()),
         (l.pick("Tanggal diketahui", "Date known").into(), case.known_on.to_string()),
@@ -714,7 +684,7 @@ fn reports_sections(user: &SessionUser, file: &CaseFile, l: Locale) -> Vec<Secti
     sections
 }
 
-fn evidence_sections(user: &SessionUser, file: &CaseFile, l: Locale) -> Vec<Section> {
+fn evidence_sections(desk: &CaseDesk<'_>, file: &CaseFile, l: Locale) -> Vec<Section> {
     let rows = file
         .evidence
         .iter()
@@ -752,7 +722,7 @@ fn evidence_sections(user: &SessionUser, file: &CaseFile, l: Locale) -> Vec<Sect
         rows,
         empty: l.pick("Belum ada bukti.", "No evidence yet.").into(),
     })];
-    if user.principal.role() != Role::Custodian && file.case.merged_into.is_none() {
+    if desk.may_attach_evidence() && file.case.merged_into.is_none() {
         sections.push(Section::Form(
             FormSpec::new(
                 format!("/kasus/{}/bukti", file.case.id),
@@ -1059,7 +1029,7 @@ async fn case_page(state: &AppState, user: &SessionUser, desk: &CaseDesk<'_>, fi
         page.section(Section::Heading(l.pick("Pelapor, bukti dan pesan", "Reporters, evidence and messages").into()));
     for section in reports_sections(user, file, l)
         .into_iter()
-        .chain(evidence_sections(user, file, l))
+        .chain(evidence_sections(desk, file, l))
         .chain(message_sections(desk, file, l))
     {
         page = page.section(section);
@@ -1235,11 +1205,7 @@ pub async fn update_facts(
         person_agency: text("person_agency"),
         person_nip: text("person_nip"),
         agency_id: text("agency_id"),
-        items: text("items")
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .collect(),
+        items: netra_core::catalogue::item_codes(&text("items")),
         place: text("place"),
     };
     let result = match version_of(&form) {
@@ -1301,21 +1267,17 @@ pub async fn upload_evidence(
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    let expected = request.extensions().get::<CsrfExpected>().cloned().and_then(|e| e.0);
-    let multipart = match Multipart::from_request(request, &state).await {
-        Ok(multipart) => multipart,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let upload = match read_upload(&state, multipart).await {
-        Ok(upload) => upload,
-        Err(response) => return response,
-    };
-    if expected.as_deref().is_none_or(|e| e.is_empty() || e != upload.get("csrf")) {
-        return csrf_mismatch();
-    }
+    // Refuse before reading (and staging) the body.
     let desk = match desk(&state, &user) {
         Ok(desk) => desk,
         Err(response) => return *response,
+    };
+    if !desk.may_attach_evidence() {
+        return refusal(&user, "/kasus", &AccessError::Denied);
+    }
+    let upload = match read_form_upload(&state, request).await {
+        Ok(upload) => upload,
+        Err(response) => return response,
     };
     if !upload.errors.is_empty() {
         return failed(&state, &user, &id, AccessError::Invalid(upload.errors)).await;
@@ -1328,14 +1290,6 @@ pub async fn upload_evidence(
         Ok(()) => Redirect::to(&format!("/kasus/{id}?ok=bukti")).into_response(),
         Err(error) => failed(&state, &user, &id, error).await,
     }
-}
-
-fn csrf_mismatch() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        "Token keamanan formulir tidak cocok; muat ulang halaman. / Form token mismatch: reload the page.",
-    )
-        .into_response()
 }
 
 /// `GET /kasus/{id}/bukti/{evidence}`: downloads an evidence file (staff only, always as an attachment).
@@ -1544,25 +1498,18 @@ pub async fn intake_form(State(state): State<AppState>, Staff(user): Staff) -> R
 /// `POST /kasus/baru` (multipart).
 pub async fn intake_submit(State(state): State<AppState>, Staff(user): Staff, request: Request) -> Response {
     let l = user.locale;
-    let expected = request.extensions().get::<CsrfExpected>().cloned().and_then(|e| e.0);
-    let multipart = match Multipart::from_request(request, &state).await {
-        Ok(multipart) => multipart,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let upload = match read_upload(&state, multipart).await {
-        Ok(upload) => upload,
-        Err(response) => return response,
-    };
-    if expected.as_deref().is_none_or(|e| e.is_empty() || e != upload.get("csrf")) {
-        return csrf_mismatch();
+    // Refuse before reading (and staging) the body.
+    if !user.principal.role().can(Permission::IntakeCases) {
+        return refusal(&user, "/kasus/baru", &AccessError::Denied);
     }
     let desk = match desk(&state, &user) {
         Ok(desk) => desk,
         Err(response) => return *response,
     };
-    if !user.principal.role().can(Permission::IntakeCases) {
-        return refusal(&user, "/kasus/baru", &AccessError::Denied);
-    }
+    let upload = match read_form_upload(&state, request).await {
+        Ok(upload) => upload,
+        Err(response) => return response,
+    };
     let origin = match upload.get("origin").as_str() {
         "in_person" => CaseOrigin::InPersonReport,
         _ => CaseOrigin::Finding,
@@ -1650,14 +1597,7 @@ pub async fn inbox(State(state): State<AppState>, Staff(user): Staff, Query(noti
     let rows = notes
         .iter()
         .map(|note| {
-            let kind = match note.kind.as_str() {
-                "handoff" => l.pick("Pelimpahan", "Hand-off"),
-                "returned" => l.pick("Dikembalikan", "Returned"),
-                "reporter_reply" => l.pick("Balasan pelapor", "Reporter's reply"),
-                "deadline" => l.pick("Batas waktu", "Deadline"),
-                "new_report" => l.pick("Laporan baru", "New report"),
-                other => other,
-            };
+            let kind = note.kind_name(l);
             let body = match &note.case_id {
                 Some(case) => Cell::link(note.body.clone(), format!("/kasus/{case}")),
                 None => Cell::text(note.body.clone()),

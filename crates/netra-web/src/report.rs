@@ -113,6 +113,22 @@ pub(crate) async fn read_upload(state: &AppState, mut multipart: Multipart) -> R
     Ok(upload)
 }
 
+/// Reads a multipart form posted from one of Netra's pages: its CSRF token travels in the form's `csrf` field,
+/// checked against the value the CSRF guard passed along (it cannot buffer an upload itself).
+pub(crate) async fn read_form_upload(state: &AppState, request: Request) -> Result<Upload, Response> {
+    let expected = request.extensions().get::<CsrfExpected>().cloned().and_then(|e| e.0);
+    let multipart = Multipart::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+    let upload = read_upload(state, multipart).await?;
+    if expected.as_deref().is_none_or(|e| e.is_empty() || e != upload.get("csrf")) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "Token keamanan formulir tidak cocok; muat ulang halaman. / Form token mismatch: reload the page.",
+        )
+            .into_response());
+    }
+    Ok(upload)
+}
+
 // ----- Receipts -----
 
 /// The receipt of an `Authorization: Receipt <receipt>` header.
@@ -691,24 +707,11 @@ fn receipt_page(locale: Locale, csrf: &str, submitted: &Submitted) -> Response {
 pub async fn submit(State(state): State<AppState>, request: Request) -> Response {
     let headers = request.headers().clone();
     let locale = locale_of(&headers, None);
-    let expected = request.extensions().get::<CsrfExpected>().cloned().and_then(|e| e.0);
-    let multipart = match Multipart::from_request(request, &state).await {
-        Ok(multipart) => multipart,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let upload = match read_upload(&state, multipart).await {
+    let upload = match read_form_upload(&state, request).await {
         Ok(upload) => upload,
         Err(response) => return response,
     };
-    let given = upload.get("csrf");
-    if expected.as_deref().is_none_or(|e| e.is_empty() || e != given) {
-        return (
-            StatusCode::FORBIDDEN,
-            "Token keamanan formulir tidak cocok; muat ulang halaman. / Form token mismatch: reload the page.",
-        )
-            .into_response();
-    }
-    let csrf = given;
+    let csrf = upload.get("csrf");
     let input = upload_to_input(&upload);
     let validated: Result<ValidReport, Vec<FieldError>> =
         validate_report(state.store.as_ref(), &input, today_wib(&state)).await;

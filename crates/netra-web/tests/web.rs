@@ -1102,6 +1102,23 @@ async fn role_route_jurisdiction_matrix() {
 
 // ----- Reporting and the case workflow -----
 
+/// The audit entries of a case taken from a public report to a sanction's effect, in order.
+const CASE_TO_SANCTION_TRAIL: [&str; 13] = [
+    "case.create",
+    "case.begin_preliminary_check",
+    "case.register",
+    "case.begin_kajian",
+    "case.forward_to_bkn",
+    "case.bkn_receive",
+    "case.recommend",
+    "case.ppk_receive",
+    "case.summon",
+    "case.record_examination",
+    "case.issue_sanction",
+    "case.deliver_decision",
+    "case.take_effect",
+];
+
 mod casework_flow {
     use super::*;
     use netra_core::workflow::{Action, CaseState};
@@ -1280,24 +1297,7 @@ mod casework_flow {
         let mut trail = app.store().audit_entries(&filter, 100).await.unwrap();
         trail.reverse();
         let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(
-            actions,
-            [
-                "case.create",
-                "case.begin_preliminary_check",
-                "case.register",
-                "case.begin_kajian",
-                "case.forward_to_bkn",
-                "case.bkn_receive",
-                "case.recommend",
-                "case.ppk_receive",
-                "case.summon",
-                "case.record_examination",
-                "case.issue_sanction",
-                "case.deliver_decision",
-                "case.take_effect",
-            ]
-        );
+        assert_eq!(actions, CASE_TO_SANCTION_TRAIL);
         assert_eq!(trail[0].actor, "public");
         assert_eq!(trail[4].office.as_deref(), Some(bawaslu.office.id.as_str()));
         assert_eq!(trail[6].office.as_deref(), Some(bkn.office.id.as_str()));
@@ -1710,6 +1710,9 @@ async fn a_report_from_the_public_form_reaches_a_sanction_through_the_staff_page
 
     // Bawaslu Kabupaten Bandung finds it in "waiting for us", with its clock and the triage marks.
     let bawaslu = Clerk::new(&app, "bawaslu.kabbandung").await;
+    let bad = bawaslu.get(&app, "/kasus?dari=kemarin&status=entah").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "a bad filter is refused beside its field");
+    assert!(bad.body.contains("id=\"dari-error\"") && bad.body.contains("id=\"status-error\""), "{}", bad.body);
     let list = bawaslu.get(&app, "/kasus?tab=saya").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains(&number));
@@ -1852,23 +1855,6 @@ async fn a_report_from_the_public_form_reaches_a_sanction_through_the_staff_page
     let mut trail = app.store().audit_entries(&filter, 100).await.unwrap();
     trail.reverse();
     let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).filter(|a| a.starts_with("case.")).collect();
-    assert_eq!(
-        actions,
-        [
-            "case.create",
-            "case.begin_preliminary_check",
-            "case.register",
-            "case.begin_kajian",
-            "case.forward_to_bkn",
-            "case.bkn_receive",
-            "case.recommend",
-            "case.ppk_receive",
-            "case.summon",
-            "case.record_examination",
-            "case.issue_sanction",
-            "case.deliver_decision",
-            "case.take_effect",
-        ]
-    );
+    assert_eq!(actions, CASE_TO_SANCTION_TRAIL);
     assert!(netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().is_ok());
 }

@@ -501,6 +501,11 @@ impl CaseDesk<'_> {
         file_case(self.store.as_ref(), vault, report, filing, files, now).await
     }
 
+    /// Whether this principal adds evidence: everyone who works cases, not the custodian (who only unseals).
+    pub fn may_attach_evidence(&self) -> bool {
+        self.principal.role() != Role::Custodian
+    }
+
     /// Staff add evidence to a case in scope.
     pub async fn attach_evidence(
         &self,
@@ -509,7 +514,7 @@ impl CaseDesk<'_> {
         files: Vec<StagedEvidence>,
         now: OffsetDateTime,
     ) -> AccessResult<()> {
-        if self.principal.role() == Role::Custodian {
+        if !self.may_attach_evidence() {
             return Err(AccessError::Denied);
         }
         let case = self.case(case_id).await?;
