@@ -13,7 +13,7 @@ use crate::Locale;
 use crate::election::{DeterminationPhase, Election};
 
 /// The 15 act labels of the screening corpus (`shared/corpus/README.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ActLabel {
     CampaignAttend,

@@ -76,6 +76,16 @@ impl Normalized {
     pub fn tokens(&self) -> impl Iterator<Item = &str> {
         self.pieces.iter().map(|p| &self.text[p.out_start..p.out_end])
     }
+
+    /// The byte range of each token in the normalised text.
+    pub fn token_ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.pieces.iter().map(|p| (p.out_start, p.out_end))
+    }
+
+    /// The byte range of the original text that token `index` came from.
+    pub fn token_origin(&self, index: usize) -> Option<(usize, usize)> {
+        self.pieces.get(index).map(|p| (p.orig_start, p.orig_end))
+    }
 }
 
 fn is_zero_width(c: char) -> bool {

@@ -1,0 +1,267 @@
+//! The screener: text → violation, acts, candidates and the evidence for each decision.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use netra_core::catalogue::{ActLabel, Catalogue};
+use serde::Serialize;
+
+use crate::candidates::{CandidateField, CandidateSet};
+use crate::features::{Featurizer, Occurrence, Origin};
+use crate::lexicon::{Hit, Lexicon, LexiconError, Matcher, Source};
+use crate::model::{HEADS, Model, Scores, head_name};
+use crate::normalize::Normalizer;
+
+/// How many evidence spans are given per flagged head.
+const EVIDENCE_PER_HEAD: usize = 3;
+
+/// An act predicted present, with its catalogue items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActScore {
+    pub act: ActLabel,
+    pub score: f32,
+    /// Codes of the catalogue items the act maps to.
+    pub items: Vec<String>,
+}
+
+/// A candidate pair the text names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateMention {
+    pub election: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub number: u32,
+    pub name: String,
+    /// The written forms found, as they appear in the original text.
+    pub found: Vec<String>,
+}
+
+/// A span of the original text that drove a decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// `violation` or the act label.
+    pub head: &'static str,
+    /// The span as written.
+    pub text: String,
+    /// Character (Unicode scalar) offsets into the original text, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    /// Its contribution to the head's log-odds.
+    pub weight: f32,
+    /// What matched: a lexicon group and phrase, a candidate form, or the words themselves.
+    pub cue: String,
+}
+
+/// The screener's answer for one text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub violation: bool,
+    pub score: f32,
+    pub acts: Vec<ActScore>,
+    pub candidates: Vec<CandidateMention>,
+    pub explanation: Vec<Evidence>,
+}
+
+/// Normaliser, matcher and model, ready to screen.
+#[derive(Debug, Clone)]
+pub struct Screener {
+    featurizer: Featurizer,
+    model: Arc<Model>,
+    catalogue: &'static Catalogue,
+}
+
+/// The repository's trained model.
+pub fn builtin_model() -> Arc<Model> {
+    static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            Arc::new(
+                Model::from_bytes(include_bytes!("../../../data/screen/model.bin"))
+                    .expect("the built-in model matches this build (retrain with `netra model train`)"),
+            )
+        })
+        .clone()
+}
+
+impl Screener {
+    /// The featurizer used for training and for screening without a chosen election: the built-in lexicon and
+    /// every shipped candidate list.
+    pub fn training_featurizer(bits: u32) -> Featurizer {
+        let normalizer = Normalizer::builtin().clone();
+        let matcher = Matcher::new(&normalizer, &Lexicon::builtin(), Some(CandidateSet::builtin_all()))
+            .expect("the built-in lexicon compiles");
+        Featurizer { normalizer, matcher, bits }
+    }
+
+    /// The built-in model with every shipped candidate list.
+    pub fn builtin() -> Screener {
+        static DEFAULT: OnceLock<Screener> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                let model = builtin_model();
+                Screener::with_model(model, None).expect("the built-in lexicon compiles")
+            })
+            .clone()
+    }
+
+    /// A screener with `model` and the candidates of one election (or every shipped list with `None`).
+    pub fn with_model(model: Arc<Model>, candidates: Option<CandidateSet>) -> Result<Screener, LexiconError> {
+        let normalizer = Normalizer::builtin().clone();
+        let candidates = candidates.unwrap_or_else(CandidateSet::builtin_all);
+        let matcher = Matcher::new(&normalizer, &Lexicon::builtin(), Some(candidates))?;
+        let featurizer = Featurizer { normalizer, matcher, bits: model.info.bits };
+        Ok(Screener { featurizer, model, catalogue: netra_core::builtin::catalogue() })
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Per-head probabilities only (for evaluation).
+    pub fn scores(&self, text: &str) -> Scores {
+        self.model.scores(&self.featurizer.analyse(text, None).features)
+    }
+
+    /// Screens `text`; `region` (a region code of any level) narrows the candidates to that contest.
+    pub fn screen(&self, text: &str, region: Option<&str>) -> Verdict {
+        let analysis = self.featurizer.analyse(text, None);
+        let scores = self.model.scores(&analysis.features);
+        let (violation, acts) = self.model.decide(&scores);
+        let candidates = self.candidates(text, &analysis.normalized, &analysis.hits, region);
+        let mut verdict = Verdict {
+            violation,
+            score: scores[0],
+            acts: acts
+                .iter()
+                .map(|&h| {
+                    let act = ActLabel::ALL[h - 1];
+                    let items = self.catalogue.items_for_act(act).map(|i| i.code.clone()).collect();
+                    ActScore { act, score: scores[h], items }
+                })
+                .collect(),
+            candidates,
+            explanation: Vec::new(),
+        };
+        if violation {
+            let heads: Vec<usize> = std::iter::once(0).chain(acts).collect();
+            verdict.explanation = self.explain(text, &heads);
+        }
+        verdict
+    }
+
+    fn candidates(
+        &self,
+        text: &str,
+        normalized: &crate::normalize::Normalized,
+        hits: &[Hit],
+        region: Option<&str>,
+    ) -> Vec<CandidateMention> {
+        let Some(set) = self.featurizer.matcher.candidates() else { return Vec::new() };
+        let mut by_pair: BTreeMap<u16, Vec<(CandidateField, usize, usize)>> = BTreeMap::new();
+        for hit in hits {
+            if let Source::Candidate { pair, field } = hit.source
+                && region.is_none_or(|r| set.pairs[pair as usize].covers(r))
+            {
+                by_pair.entry(pair).or_default().push((field, hit.start, hit.end));
+            }
+        }
+        let numbers_identify = set.single_contest() || region.is_some();
+        by_pair
+            .into_iter()
+            .filter(|(_, found)| {
+                found.iter().any(|(f, _, _)| f.identifies() || (numbers_identify && *f == CandidateField::Number))
+            })
+            .map(|(pair, found)| {
+                let p = &set.pairs[pair as usize];
+                let mut written: Vec<String> = found
+                    .iter()
+                    .filter_map(|&(_, s, e)| normalized.original_span(s, e).map(|(a, b)| text[a..b].to_string()))
+                    .collect();
+                written.dedup();
+                CandidateMention {
+                    election: p.election.clone().unwrap_or_else(|| set.election.clone()),
+                    region: p.region.clone(),
+                    number: p.number,
+                    name: p.display_name(),
+                    found: written,
+                }
+            })
+            .collect()
+    }
+
+    /// The spans of `text` that add most to each of `heads`.
+    fn explain(&self, text: &str, heads: &[usize]) -> Vec<Evidence> {
+        let mut occurrences: Vec<Occurrence> = Vec::new();
+        let analysis = self.featurizer.analyse(text, Some(&mut occurrences));
+        let char_offset = |byte: usize| text[..byte].chars().count();
+        let mut out = Vec::new();
+        for &head in heads {
+            // Sum contributions per original span, keeping the most telling cue.
+            let mut spans: BTreeMap<(usize, usize), (f32, String, f32)> = BTreeMap::new();
+            for occurrence in &occurrences {
+                let w = self.model.row(occurrence.bucket)[head] * occurrence.value;
+                let (range, cue) = match occurrence.origin {
+                    Origin::Tokens { first, last } => {
+                        let (Some(a), Some(b)) = (
+                            analysis.normalized.token_origin(first as usize),
+                            analysis.normalized.token_origin(last as usize),
+                        ) else {
+                            continue;
+                        };
+                        ((a.0, b.1), String::from("kata"))
+                    }
+                    Origin::Hit { index } => {
+                        let hit = analysis.hits[index as usize];
+                        let Some(range) = analysis.normalized.original_span(hit.start, hit.end) else { continue };
+                        (range, self.cue(hit.source))
+                    }
+                    Origin::Text => continue,
+                };
+                let entry = spans.entry(range).or_insert((0.0, cue.clone(), f32::MIN));
+                entry.0 += w;
+                if w > entry.2 {
+                    entry.1 = cue;
+                    entry.2 = w;
+                }
+            }
+            let mut ranked: Vec<((usize, usize), (f32, String, f32))> =
+                spans.into_iter().filter(|(_, (w, _, _))| *w > 0.0).collect();
+            ranked.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+            let mut taken: Vec<(usize, usize)> = Vec::new();
+            for ((start, end), (weight, cue, _)) in ranked {
+                if taken.len() == EVIDENCE_PER_HEAD {
+                    break;
+                }
+                if taken.iter().any(|&(s, e)| start < e && s < end) {
+                    continue;
+                }
+                taken.push((start, end));
+                out.push(Evidence {
+                    head: head_name(head),
+                    text: text[start..end].to_string(),
+                    start: char_offset(start),
+                    end: char_offset(end),
+                    weight: (weight * 1000.0).round() / 1000.0,
+                    cue,
+                });
+            }
+        }
+        out
+    }
+
+    fn cue(&self, source: Source) -> String {
+        let matcher = &self.featurizer.matcher;
+        match source {
+            Source::Group { group, phrase } => format!("{}: {}", matcher.group(group).0, matcher.phrase(phrase)),
+            Source::Candidate { pair, field } => {
+                let number = matcher.candidates().map_or(0, |set| set.pairs[pair as usize].number);
+                format!("calon {number}: {}", field.as_str())
+            }
+        }
+    }
+}
+
+/// Every head's name, in model order.
+pub fn head_names() -> [&'static str; HEADS] {
+    std::array::from_fn(head_name)
+}

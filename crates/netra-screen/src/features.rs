@@ -1,0 +1,209 @@
+//! Feature extraction: normalised text and matcher hits → hashed sparse features.
+//!
+//! Features are word unigrams and bigrams and character 4-grams of each word (which tie `unggah`,
+//! `diunggah` and `unggahan` together), scaled to unit length together, plus one binary feature per lexicon
+//! group hit, per phrase hit and per kind of candidate form, and a coarse length feature. Names are hashed
+//! with FNV-1a (a fixed function, so a model file stays valid across builds and crate versions) into
+//! `2^bits` buckets.
+
+use crate::lexicon::{Hit, Matcher, Source};
+use crate::normalize::{Normalized, Normalizer};
+
+/// Bumped whenever extraction changes; a model records the version it was trained with.
+pub const FEATURE_VERSION: u32 = 1;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// FNV-1a over a kind byte and the parts, finished with a multiply-xorshift so the top bits mix well.
+fn hash_parts(kind: u8, parts: &[&[u8]]) -> u64 {
+    let mut h = FNV_OFFSET;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    };
+    eat(kind);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            eat(0x1f);
+        }
+        for &b in *part {
+            eat(b);
+        }
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// Where a feature occurrence came from, for explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Tokens `first..=last` of the normalised text.
+    Tokens { first: u32, last: u32 },
+    /// Matcher hit number `index`.
+    Hit { index: u32 },
+    /// The whole text (length).
+    Text,
+}
+
+/// One feature occurrence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Occurrence {
+    pub bucket: u32,
+    pub origin: Origin,
+    /// Its share of the feature's value.
+    pub value: f32,
+}
+
+/// A text's features.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// `(bucket, value)`, sorted by bucket, one entry per bucket.
+    pub values: Vec<(u32, f32)>,
+}
+
+/// The normaliser and the matcher, with the hashing width: everything before the model.
+#[derive(Debug, Clone)]
+pub struct Featurizer {
+    pub normalizer: Normalizer,
+    pub matcher: Matcher,
+    pub bits: u32,
+}
+
+/// A text taken apart: normalised, matched and featurised.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub normalized: Normalized,
+    pub hits: Vec<Hit>,
+    pub features: Features,
+}
+
+impl Featurizer {
+    fn bucket(&self, hash: u64) -> u32 {
+        (hash >> (64 - self.bits)) as u32
+    }
+
+    /// Normalises, matches and featurises `text`; with `occurrences`, also lists every occurrence's origin.
+    pub fn analyse(&self, text: &str, occurrences: Option<&mut Vec<Occurrence>>) -> Analysis {
+        let normalized = self.normalizer.normalize(text);
+        let mut hits = Vec::new();
+        self.matcher.find(&normalized.text, &mut hits);
+        let mut raw: Vec<(u32, Origin)> = Vec::with_capacity(normalized.text.len());
+        let tokens: Vec<(usize, usize)> = normalized.token_ranges().collect();
+        let bytes = normalized.text.as_bytes();
+        let mut padded = Vec::with_capacity(64);
+        for (i, &(s, e)) in tokens.iter().enumerate() {
+            let token = &bytes[s..e];
+            let here = Origin::Tokens { first: i as u32, last: i as u32 };
+            raw.push((self.bucket(hash_parts(b'w', &[token])), here));
+            if let Some(&(ns, ne)) = tokens.get(i + 1) {
+                let pair = Origin::Tokens { first: i as u32, last: i as u32 + 1 };
+                raw.push((self.bucket(hash_parts(b'b', &[token, &bytes[ns..ne]])), pair));
+            }
+            if token.len() >= 3 {
+                padded.clear();
+                padded.push(b'<');
+                padded.extend_from_slice(token);
+                padded.push(b'>');
+                for gram in padded.windows(4) {
+                    raw.push((self.bucket(hash_parts(b'c', &[gram])), here));
+                }
+            }
+        }
+        let ngram_count = raw.len();
+        for (index, hit) in hits.iter().enumerate() {
+            let origin = Origin::Hit { index: index as u32 };
+            match hit.source {
+                Source::Group { group, phrase } => {
+                    let (name, _) = self.matcher.group(group);
+                    raw.push((self.bucket(hash_parts(b'g', &[name.as_bytes()])), origin));
+                    let phrase = self.matcher.phrase(phrase);
+                    raw.push((self.bucket(hash_parts(b'p', &[name.as_bytes(), phrase.as_bytes()])), origin));
+                }
+                Source::Candidate { field, .. } => {
+                    raw.push((self.bucket(hash_parts(b'k', &[field.as_str().as_bytes()])), origin));
+                }
+            }
+        }
+        let length_class = (usize::BITS - tokens.len().leading_zeros()).min(10) as u8;
+        raw.push((self.bucket(hash_parts(b'n', &[&[length_class]])), Origin::Text));
+
+        // n-grams: counts scaled to unit length; lexicon, candidate and length features: binary.
+        let mut ngrams: Vec<u32> = raw[..ngram_count].iter().map(|(b, _)| *b).collect();
+        ngrams.sort_unstable();
+        let mut counts: Vec<(u32, f32)> = Vec::with_capacity(ngrams.len());
+        for b in ngrams {
+            match counts.last_mut() {
+                Some((last, n)) if *last == b => *n += 1.0,
+                _ => counts.push((b, 1.0)),
+            }
+        }
+        let norm = counts.iter().map(|(_, n)| n * n).sum::<f32>().sqrt().max(1.0);
+        let mut values: Vec<(u32, f32)> = counts.iter().map(|&(b, n)| (b, n / norm)).collect();
+        let mut flags: Vec<u32> = raw[ngram_count..].iter().map(|(b, _)| *b).collect();
+        flags.sort_unstable();
+        flags.dedup();
+        values.extend(flags.iter().map(|&b| (b, 1.0)));
+        values.sort_unstable_by_key(|(b, _)| *b);
+        // A flag colliding with an n-gram bucket: add them up.
+        values.dedup_by(|later, kept| {
+            if later.0 == kept.0 {
+                kept.1 += later.1;
+                true
+            } else {
+                false
+            }
+        });
+
+        if let Some(out) = occurrences {
+            out.clear();
+            for (i, &(bucket, origin)) in raw.iter().enumerate() {
+                let value = if i < ngram_count {
+                    1.0 / norm
+                } else {
+                    // A flag's unit value is shared by its occurrences.
+                    let n = raw[ngram_count..].iter().filter(|(b, _)| *b == bucket).count() as f32;
+                    1.0 / n
+                };
+                out.push(Occurrence { bucket, origin, value });
+            }
+        }
+        Analysis { normalized, hits, features: Features { values } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+
+    fn featurizer() -> Featurizer {
+        let normalizer = Normalizer::builtin().clone();
+        let matcher = Matcher::new(&normalizer, &Lexicon::builtin(), None).unwrap();
+        Featurizer { normalizer, matcher, bits: 18 }
+    }
+
+    #[test]
+    fn features_are_sorted_unique_and_variants_share_them() {
+        let f = featurizer();
+        let a = f.analyse("Camat pose salam dua jari", None);
+        let b = f.analyse("CAMAT p0se s4lam duaaa jari!!", None);
+        assert_eq!(a.features.values, b.features.values, "variants normalise to the same features");
+        assert!(a.features.values.windows(2).all(|w| w[0].0 < w[1].0));
+        let ngram_norm: f32 = a.features.values.iter().filter(|(_, v)| *v < 1.0).map(|(_, v)| v * v).sum();
+        assert!(ngram_norm > 0.5 && ngram_norm <= 1.01, "n-grams have unit length: {ngram_norm}");
+    }
+
+    #[test]
+    fn occurrences_point_at_tokens_and_hits() {
+        let f = featurizer();
+        let mut occurrences = Vec::new();
+        let analysis = f.analyse("pakai mobil dinas", Some(&mut occurrences));
+        assert!(!analysis.hits.is_empty());
+        assert!(occurrences.iter().any(|o| matches!(o.origin, Origin::Hit { .. })));
+        assert!(occurrences.iter().any(|o| o.origin == Origin::Tokens { first: 1, last: 2 }));
+        let empty = f.analyse("", None);
+        assert_eq!(empty.features.values.len(), 1, "only the length feature");
+    }
+}
