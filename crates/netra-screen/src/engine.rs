@@ -117,26 +117,31 @@ impl Screener {
         &self.model
     }
 
-    /// Per-head probabilities only (for evaluation).
+    /// Per-head probabilities only (for evaluation). A text without a single word scores zero everywhere.
     pub fn scores(&self, text: &str) -> Scores {
-        self.model.scores(&self.featurizer.analyse(text, None).features)
+        let analysis = self.featurizer.analyse(text, None);
+        if analysis.normalized.text.is_empty() {
+            return [0.0; HEADS];
+        }
+        self.model.scores(&analysis.features)
     }
 
     /// Screens `text`; `region` (a region code of any level) narrows the candidates to that contest.
     pub fn screen(&self, text: &str, region: Option<&str>) -> Verdict {
         let analysis = self.featurizer.analyse(text, None);
-        let scores = self.model.scores(&analysis.features);
+        // Nothing to judge in a text without a word (empty, punctuation, emoji only).
+        let scores = if analysis.normalized.text.is_empty() { [0.0; HEADS] } else { self.model.scores(&analysis.features) };
         let (violation, acts) = self.model.decide(&scores);
         let candidates = self.candidates(text, &analysis.normalized, &analysis.hits, region);
         let mut verdict = Verdict {
             violation,
-            score: scores[0],
+            score: round4(scores[0]),
             acts: acts
                 .iter()
                 .map(|&h| {
                     let act = ActLabel::ALL[h - 1];
                     let items = self.catalogue.items_for_act(act).map(|i| i.code.clone()).collect();
-                    ActScore { act, score: scores[h], items }
+                    ActScore { act, score: round4(scores[h]), items }
                 })
                 .collect(),
             candidates,
@@ -259,6 +264,10 @@ impl Screener {
             }
         }
     }
+}
+
+fn round4(x: f32) -> f32 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 /// Every head's name, in model order.

@@ -2,7 +2,7 @@
 //!
 //! Features are word unigrams and bigrams and character 4-grams of each word (which tie `unggah`,
 //! `diunggah` and `unggahan` together), scaled to unit length together, plus one binary feature per lexicon
-//! group hit, per phrase hit and per kind of candidate form, and a coarse length feature. Names are hashed
+//! group hit and per kind of candidate form, and a coarse length feature. Names are hashed
 //! with FNV-1a (a fixed function, so a model file stays valid across builds and crate versions) into
 //! `2^bits` buckets.
 
@@ -115,11 +115,10 @@ impl Featurizer {
         for (index, hit) in hits.iter().enumerate() {
             let origin = Origin::Hit { index: index as u32 };
             match hit.source {
-                Source::Group { group, phrase } => {
+                // The phrase itself is already in the word n-grams: its group is what the lexicon adds.
+                Source::Group { group, .. } => {
                     let (name, _) = self.matcher.group(group);
                     raw.push((self.bucket(hash_parts(b'g', &[name.as_bytes()])), origin));
-                    let phrase = self.matcher.phrase(phrase);
-                    raw.push((self.bucket(hash_parts(b'p', &[name.as_bytes(), phrase.as_bytes()])), origin));
                 }
                 Source::Candidate { field, .. } => {
                     raw.push((self.bucket(hash_parts(b'k', &[field.as_str().as_bytes()])), origin));

@@ -11,6 +11,8 @@ use netra_core::clock::ClockKind;
 use netra_core::region::RegionCode;
 use netra_store::StoreConfig;
 
+mod screen;
+
 /// Netra: supervision of civil servants' (ASN) political neutrality in Indonesian elections.
 #[derive(Debug, Parser)]
 #[command(name = "netra", version, about, long_about = None)]
@@ -33,6 +35,10 @@ enum Command {
     Totp(TotpArgs),
     /// Compute a statutory deadline: when a clock started on a date runs out, holidays counted as the law says.
     Deadline(DeadlineArgs),
+    /// Screen social-media posts or report texts (JSONL) for neutrality violations, with explanations.
+    Screen(screen::ScreenArgs),
+    /// Train or evaluate the screening model.
+    Model(screen::ModelArgs),
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +151,8 @@ fn main() -> ExitCode {
         }
         Command::Totp(args) => totp(args),
         Command::Deadline(args) => deadline(args),
+        Command::Screen(args) => screen::screen(args),
+        Command::Model(args) => screen::model(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,512 @@
+//! `netra screen` and `netra model train|eval`: the screening engine over JSONL files.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use netra_core::catalogue::ActLabel;
+use netra_screen::engine::Screener;
+use netra_screen::eval::Evaluation;
+use netra_screen::input::{parse_labelled, parse_post};
+use netra_screen::model::Model;
+use netra_screen::train::{Example, TrainOptions, train};
+use netra_screen::CandidateSet;
+
+/// Lines per batch handed to the workers.
+const BATCH: usize = 4096;
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// JSONL input, one object per line with at least `id` and `text` (`-` reads standard input).
+    #[arg(long)]
+    input: PathBuf,
+    /// JSONL output, one verdict per input line in input order (`-` writes standard output). A file is written
+    /// whole or not at all.
+    #[arg(long)]
+    output: PathBuf,
+    /// Worker threads.
+    #[arg(long, default_value = "1")]
+    threads: usize,
+    /// Name candidates of this election from the shipped lists (`pemilu-2024`, `pilkada-2024`).
+    #[arg(long, conflicts_with = "candidates")]
+    election: Option<String>,
+    /// Name candidates from this file (TOML, the format of data/screen/candidates/).
+    #[arg(long)]
+    candidates: Option<PathBuf>,
+    /// Stop at the first malformed line instead of reporting and skipping it.
+    #[arg(long)]
+    strict: bool,
+    /// Use this model file instead of the one built in.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Longest line accepted, in bytes; longer lines are reported and skipped.
+    #[arg(long, default_value = "1048576")]
+    max_line_bytes: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    #[command(subcommand)]
+    command: ModelCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelCommand {
+    /// Train the screening model from labelled JSONL (corpus rows with `labels`/`violation`, or posts with
+    /// `partisan`), choosing each head's threshold on held-out folds.
+    Train(TrainArgs),
+    /// Print per-act precision, recall and F1, macro-F1 and the confusion of `violation` on labelled JSONL.
+    Eval(EvalArgs),
+    /// Cross-validate the training procedure: train on k-1 folds of the inputs (plus every `--always` file),
+    /// evaluate on the held-out fold, and report the summed counts.
+    Cv(CvArgs),
+}
+
+#[derive(Debug, Args)]
+struct CvArgs {
+    /// Labelled JSONL files split into folds.
+    #[arg(long = "input", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Labelled JSONL files added to every training part and never evaluated on.
+    #[arg(long = "always")]
+    always: Vec<PathBuf>,
+    #[arg(long, default_value = "5")]
+    folds: usize,
+    #[arg(long, default_value = "2024")]
+    seed: u64,
+    #[arg(long, default_value = "18")]
+    bits: u32,
+    #[arg(long, default_value_t = TrainOptions::default().epochs)]
+    epochs: u32,
+}
+
+#[derive(Debug, Args)]
+struct TrainArgs {
+    /// Labelled JSONL files (repeat the flag for several).
+    #[arg(long = "input", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Where to write the model (the repository's is data/screen/model.bin).
+    #[arg(long)]
+    output: PathBuf,
+    /// Hashing width: 2^bits feature buckets.
+    #[arg(long, default_value = "18")]
+    bits: u32,
+    #[arg(long, default_value_t = TrainOptions::default().epochs)]
+    epochs: u32,
+    #[arg(long, default_value_t = TrainOptions::default().folds)]
+    folds: usize,
+    #[arg(long, default_value_t = TrainOptions::default().seed)]
+    seed: u64,
+}
+
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// Labelled JSONL.
+    #[arg(long)]
+    input: PathBuf,
+    /// Use this model file instead of the one built in.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Print the counts as JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn load_model(path: Option<&Path>) -> anyhow::Result<Arc<Model>> {
+    match path {
+        None => Ok(netra_screen::engine::builtin_model()),
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Ok(Arc::new(Model::from_bytes(&bytes).with_context(|| format!("{}", path.display()))?))
+        }
+    }
+}
+
+fn candidate_set(args: &ScreenArgs) -> anyhow::Result<Option<CandidateSet>> {
+    if let Some(id) = &args.election {
+        return match CandidateSet::builtin(id) {
+            Some(set) => Ok(Some(set)),
+            None => bail!("no candidate list is shipped for election `{id}`: use --candidates FILE"),
+        };
+    }
+    if let Some(path) = &args.candidates {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        return Ok(Some(CandidateSet::from_toml(&text).with_context(|| format!("{}", path.display()))?));
+    }
+    Ok(None)
+}
+
+/// One input line: its number and bytes, or the fact it was too long.
+enum Line {
+    Text(usize, Vec<u8>),
+    TooLong(usize, usize),
+}
+
+/// Reads lines up to `max` bytes; a longer line is consumed without keeping it.
+struct LineReader<R> {
+    inner: R,
+    max: usize,
+    number: usize,
+}
+
+impl<R: BufRead> LineReader<R> {
+    fn next_line(&mut self) -> io::Result<Option<Line>> {
+        let mut buf = Vec::new();
+        let mut too_long = 0usize;
+        loop {
+            let available = self.inner.fill_buf()?;
+            if available.is_empty() {
+                if buf.is_empty() && too_long == 0 {
+                    return Ok(None);
+                }
+                break;
+            }
+            let (chunk, done) = match memchr(available) {
+                Some(at) => (&available[..at], Some(at + 1)),
+                None => (available, None),
+            };
+            if too_long > 0 || buf.len() + chunk.len() > self.max {
+                too_long += buf.len() + chunk.len();
+                buf.clear();
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+            let used = done.unwrap_or(available.len());
+            self.inner.consume(used);
+            if done.is_some() {
+                break;
+            }
+        }
+        self.number += 1;
+        if too_long > 0 {
+            return Ok(Some(Line::TooLong(self.number, too_long)));
+        }
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        Ok(Some(Line::Text(self.number, buf)))
+    }
+}
+
+fn memchr(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n')
+}
+
+/// The result of one line: output bytes, or an error for the report.
+enum Outcome {
+    Verdict(Vec<u8>, bool),
+    Blank,
+    Error(usize, String),
+}
+
+fn screen_line(screener: &Screener, line: &Line) -> Outcome {
+    match line {
+        Line::TooLong(number, bytes) => Outcome::Error(*number, format!("line is {bytes} bytes, over --max-line-bytes")),
+        Line::Text(number, bytes) => {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Outcome::Blank;
+            }
+            match parse_post(bytes) {
+                Err(error) => Outcome::Error(*number, error.to_string()),
+                Ok(post) => {
+                    let verdict = screener.screen(&post.text, post.region.as_deref());
+                    let flagged = verdict.violation;
+                    let mut out = Vec::with_capacity(128);
+                    write_verdict(&mut out, &post.id, &verdict);
+                    Outcome::Verdict(out, flagged)
+                }
+            }
+        }
+    }
+}
+
+fn write_verdict(out: &mut Vec<u8>, id: &serde_json::Value, verdict: &netra_screen::Verdict) {
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        id: &'a serde_json::Value,
+        violation: bool,
+        score: f32,
+        acts: &'a [netra_screen::ActScore],
+        candidates: &'a [netra_screen::CandidateMention],
+        explanation: &'a [netra_screen::Evidence],
+    }
+    let row = Row {
+        id,
+        violation: verdict.violation,
+        score: verdict.score,
+        acts: &verdict.acts,
+        candidates: &verdict.candidates,
+        explanation: &verdict.explanation,
+    };
+    serde_json::to_writer(&mut *out, &row).expect("a verdict serialises");
+    out.push(b'\n');
+}
+
+fn open_input(path: &Path) -> anyhow::Result<(Box<dyn BufRead + Send>, Option<u64>)> {
+    if path == Path::new("-") {
+        return Ok((Box::new(BufReader::with_capacity(1 << 20, io::stdin())), None));
+    }
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let size = file.metadata().ok().map(|m| m.len());
+    Ok((Box::new(BufReader::with_capacity(1 << 20, file)), size))
+}
+
+/// An output written to `<path>.partial` and renamed into place on success.
+struct Output {
+    writer: BufWriter<Box<dyn Write>>,
+    partial: Option<(PathBuf, PathBuf)>,
+}
+
+impl Output {
+    fn create(path: &Path) -> anyhow::Result<Output> {
+        if path == Path::new("-") {
+            return Ok(Output { writer: BufWriter::with_capacity(1 << 20, Box::new(io::stdout())), partial: None });
+        }
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let file = File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+        Ok(Output {
+            writer: BufWriter::with_capacity(1 << 20, Box::new(file)),
+            partial: Some((partial, path.to_path_buf())),
+        })
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.writer.flush().context("cannot write the output")?;
+        drop(self.writer);
+        if let Some((partial, path)) = self.partial.take() {
+            std::fs::rename(&partial, &path).with_context(|| format!("cannot move the output to {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    fn abandon(mut self) {
+        if let Some((partial, _)) = self.partial.take() {
+            let _ = std::fs::remove_file(partial);
+        }
+    }
+}
+
+fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
+    let bar = match total {
+        Some(bytes) => indicatif::ProgressBar::new(bytes),
+        None => indicatif::ProgressBar::no_length(),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} · {msg} · {elapsed_precise} (sisa {eta})",
+    )
+    .expect("the template parses");
+    bar.set_style(style);
+    bar
+}
+
+/// `netra screen`.
+pub fn screen(args: ScreenArgs) -> anyhow::Result<()> {
+    if args.threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let model = load_model(args.model.as_deref())?;
+    let screener = Screener::with_model(model, candidate_set(&args)?).context("cannot compile the lexicon")?;
+    let (input, size) = open_input(&args.input)?;
+    let mut lines = LineReader { inner: input, max: args.max_line_bytes.max(1), number: 0 };
+    let mut output = Output::create(&args.output)?;
+    let bar = progress_bar(size);
+    let started = Instant::now();
+    let (mut screened, mut flagged, mut skipped, mut bytes_read) = (0u64, 0u64, 0u64, 0u64);
+    let result = (|| -> anyhow::Result<()> {
+        loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            while batch.len() < BATCH {
+                match lines.next_line().context("cannot read the input")? {
+                    Some(line) => {
+                        bytes_read += match &line {
+                            Line::Text(_, b) => b.len() as u64 + 1,
+                            Line::TooLong(_, n) => *n as u64 + 1,
+                        };
+                        batch.push(line);
+                    }
+                    None => break,
+                }
+            }
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let outcomes = screen_batch(&screener, &batch, args.threads);
+            for outcome in outcomes {
+                match outcome {
+                    Outcome::Verdict(bytes, is_flagged) => {
+                        output.writer.write_all(&bytes).context("cannot write the output")?;
+                        screened += 1;
+                        flagged += u64::from(is_flagged);
+                    }
+                    Outcome::Blank => {}
+                    Outcome::Error(number, message) => {
+                        if args.strict {
+                            bail!("line {number}: {message}");
+                        }
+                        bar.suspend(|| eprintln!("line {number}: {message} (skipped)"));
+                        skipped += 1;
+                    }
+                }
+            }
+            bar.set_position(bytes_read);
+            let seconds = started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!("{screened} posts, {:.0} posts/s", screened as f64 / seconds));
+        }
+    })();
+    bar.finish_and_clear();
+    match result {
+        Ok(()) => {
+            output.finish()?;
+            let seconds = started.elapsed().as_secs_f64();
+            eprintln!(
+                "screened {screened} posts in {seconds:.2} s ({:.0} posts/s, {:.1} MB/s): {flagged} flagged, {skipped} lines skipped",
+                screened as f64 / seconds.max(1e-9),
+                bytes_read as f64 / 1e6 / seconds.max(1e-9)
+            );
+            Ok(())
+        }
+        Err(error) => {
+            output.abandon();
+            Err(error)
+        }
+    }
+}
+
+fn screen_batch(screener: &Screener, batch: &[Line], threads: usize) -> Vec<Outcome> {
+    if threads == 1 || batch.len() < 2 * threads {
+        return batch.iter().map(|line| screen_line(screener, line)).collect();
+    }
+    let chunk = batch.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = batch
+            .chunks(chunk)
+            .map(|lines| scope.spawn(move || lines.iter().map(|line| screen_line(screener, line)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a screening worker panicked")).collect()
+    })
+}
+
+/// Reads labelled rows; a malformed line is an error naming the file and line.
+fn read_labelled(path: &Path) -> anyhow::Result<Vec<netra_screen::input::Labelled>> {
+    let mut text = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut text))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut rows = Vec::new();
+    for (index, line) in text.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let row = parse_labelled(line).with_context(|| format!("{} line {}", path.display(), index + 1))?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// `netra model …`.
+pub fn model(args: ModelArgs) -> anyhow::Result<()> {
+    match args.command {
+        ModelCommand::Train(args) => model_train(args),
+        ModelCommand::Eval(args) => model_eval(args),
+        ModelCommand::Cv(args) => model_cv(args),
+    }
+}
+
+fn model_train(args: TrainArgs) -> anyhow::Result<()> {
+    if !(12..=22).contains(&args.bits) {
+        bail!("--bits must be between 12 and 22");
+    }
+    let mut examples = Vec::new();
+    let mut trained_from = Vec::new();
+    for path in &args.inputs {
+        let rows = read_labelled(path)?;
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        trained_from.push(format!("{name}: {} rows", rows.len()));
+        examples.extend(rows.into_iter().map(|r| Example { text: r.text, violation: r.violation, acts: r.acts }));
+    }
+    if examples.len() < 10 {
+        bail!("{} labelled rows are too few to train on", examples.len());
+    }
+    let options = TrainOptions { epochs: args.epochs, folds: args.folds, seed: args.seed, ..TrainOptions::default() };
+    let started = Instant::now();
+    let featurizer = Screener::training_featurizer(args.bits);
+    let model = train(&featurizer, &examples, &options, trained_from);
+    let bytes = model.to_bytes();
+    let mut partial = args.output.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, &bytes).with_context(|| format!("cannot write {}", args.output.display()))?;
+    std::fs::rename(&partial, &args.output).with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!(
+        "trained on {} rows in {:.1} s; wrote {} ({} bytes)",
+        examples.len(),
+        started.elapsed().as_secs_f64(),
+        args.output.display(),
+        bytes.len()
+    );
+    eprintln!("head                        threshold  held-out F1");
+    for (h, name) in model.info.heads.iter().enumerate() {
+        eprintln!("{name:<27} {:>9.3}  {:>11.3}", model.info.thresholds[h], model.info.validation_f1[h]);
+    }
+    Ok(())
+}
+
+fn model_eval(args: EvalArgs) -> anyhow::Result<()> {
+    let screener = Screener::with_model(load_model(args.model.as_deref())?, None)?;
+    let rows = read_labelled(&args.input)?;
+    let mut evaluation = Evaluation::default();
+    for row in &rows {
+        let scores = screener.scores(&row.text);
+        let (violation, heads) = screener.model().decide(&scores);
+        let acts: Vec<ActLabel> = heads.iter().map(|&h| ActLabel::ALL[h - 1]).collect();
+        evaluation.add(row.violation, &row.acts, violation, &acts);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&evaluation)?);
+    } else {
+        print!("{}", evaluation.report());
+    }
+    Ok(())
+}
+
+fn examples_of(paths: &[PathBuf]) -> anyhow::Result<Vec<netra_screen::input::Labelled>> {
+    let mut rows = Vec::new();
+    for path in paths {
+        rows.extend(read_labelled(path)?);
+    }
+    Ok(rows)
+}
+
+fn model_cv(args: CvArgs) -> anyhow::Result<()> {
+    let rows = examples_of(&args.inputs)?;
+    let always = examples_of(&args.always)?;
+    if args.folds < 2 || rows.len() < args.folds {
+        bail!("need at least 2 folds and a row per fold");
+    }
+    let folds = netra_screen::train::fold_of_rows(rows.len(), args.folds, args.seed);
+    let featurizer = Screener::training_featurizer(args.bits);
+    let options = TrainOptions { epochs: args.epochs, ..TrainOptions::default() };
+    let example = |r: &netra_screen::input::Labelled| Example { text: r.text.clone(), violation: r.violation, acts: r.acts.clone() };
+    let mut evaluation = Evaluation::default();
+    for k in 0..args.folds {
+        let mut train_rows: Vec<Example> =
+            rows.iter().zip(&folds).filter(|(_, f)| **f != k).map(|(r, _)| example(r)).collect();
+        train_rows.extend(always.iter().map(example));
+        let model = train(&featurizer, &train_rows, &options, Vec::new());
+        for (row, _) in rows.iter().zip(&folds).filter(|(_, f)| **f == k) {
+            let scores = model.scores(&featurizer.analyse(&row.text, None).features);
+            let (violation, heads) = model.decide(&scores);
+            let acts: Vec<ActLabel> = heads.iter().map(|&h| ActLabel::ALL[h - 1]).collect();
+            evaluation.add(row.violation, &row.acts, violation, &acts);
+        }
+    }
+    println!("{}-fold cross-validation over {} rows (+{} always in training), seed {}\n", args.folds, rows.len(), always.len(), args.seed);
+    print!("{}", evaluation.report());
+    Ok(())
+}
