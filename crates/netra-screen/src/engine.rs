@@ -7,7 +7,7 @@ use netra_core::catalogue::{ActLabel, Catalogue};
 use serde::Serialize;
 
 use crate::candidates::{CandidateField, CandidateSet};
-use crate::features::{Featurizer, Occurrence, Origin};
+use crate::features::{Analysis, Featurizer, Occurrence, Origin};
 use crate::lexicon::{Hit, Lexicon, LexiconError, Matcher, Source};
 use crate::model::{HEADS, Model, Scores, head_name};
 use crate::normalize::Normalizer;
@@ -21,7 +21,7 @@ pub struct ActScore {
     pub act: ActLabel,
     pub score: f32,
     /// Codes of the catalogue items the act maps to.
-    pub items: Vec<String>,
+    pub items: Vec<&'static str>,
 }
 
 /// A candidate pair the text names.
@@ -128,7 +128,8 @@ impl Screener {
 
     /// Screens `text`; `region` (a region code of any level) narrows the candidates to that contest.
     pub fn screen(&self, text: &str, region: Option<&str>) -> Verdict {
-        let analysis = self.featurizer.analyse(text, None);
+        let mut occurrences = Vec::new();
+        let analysis = self.featurizer.analyse(text, Some(&mut occurrences));
         // Nothing to judge in a text without a word (empty, punctuation, emoji only).
         let scores = if analysis.normalized.text.is_empty() { [0.0; HEADS] } else { self.model.scores(&analysis.features) };
         let (violation, acts) = self.model.decide(&scores);
@@ -140,7 +141,7 @@ impl Screener {
                 .iter()
                 .map(|&h| {
                     let act = ActLabel::ALL[h - 1];
-                    let items = self.catalogue.items_for_act(act).map(|i| i.code.clone()).collect();
+                    let items = self.catalogue.items_for_act(act).map(|i| i.code.as_str()).collect();
                     ActScore { act, score: round4(scores[h]), items }
                 })
                 .collect(),
@@ -149,7 +150,7 @@ impl Screener {
         };
         if violation {
             let heads: Vec<usize> = std::iter::once(0).chain(acts).collect();
-            verdict.explanation = self.explain(text, &heads);
+            verdict.explanation = self.explain(text, &analysis, &occurrences, &heads);
         }
         verdict
     }
@@ -195,15 +196,13 @@ impl Screener {
     }
 
     /// The spans of `text` that add most to each of `heads`.
-    fn explain(&self, text: &str, heads: &[usize]) -> Vec<Evidence> {
-        let mut occurrences: Vec<Occurrence> = Vec::new();
-        let analysis = self.featurizer.analyse(text, Some(&mut occurrences));
+    fn explain(&self, text: &str, analysis: &Analysis, occurrences: &[Occurrence], heads: &[usize]) -> Vec<Evidence> {
         let char_offset = |byte: usize| text[..byte].chars().count();
         let mut out = Vec::new();
         for &head in heads {
             // Sum contributions per original span, keeping the most telling cue.
             let mut spans: BTreeMap<(usize, usize), (f32, String, f32)> = BTreeMap::new();
-            for occurrence in &occurrences {
+            for occurrence in occurrences {
                 let w = self.model.row(occurrence.bucket)[head] * occurrence.value;
                 let (range, cue) = match occurrence.origin {
                     Origin::Tokens { first, last } => {

@@ -24,3 +24,6 @@ pub use candidates::CandidateSet;
 pub use engine::{ActScore, CandidateMention, Evidence, Screener, Verdict};
 pub use model::Model;
 pub use normalize::{Normalized, Normalizer};
+
+#[cfg(test)]
+mod proptests;

@@ -15,6 +15,7 @@
 //! Tokens are joined by single spaces. [`Normalized::original_span`] maps a byte range of the normalised text
 //! back to the range of the original words it came from, so evidence spans point into what the author wrote.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -99,6 +100,10 @@ fn is_word_mark(c: char) -> bool {
 
 /// NFKC, lowercase, no diacritics; keeps the case of letters in `cased` for camel-case splitting.
 fn fold(word: &str) -> Vec<(char, bool)> {
+    // Plain ASCII (most words) needs no Unicode normalisation.
+    if word.is_ascii() {
+        return word.chars().map(|c| (c.to_ascii_lowercase(), c.is_ascii_uppercase())).collect();
+    }
     let mut out = Vec::new();
     for c in word.nfkc() {
         if is_zero_width(c) {
@@ -106,9 +111,12 @@ fn fold(word: &str) -> Vec<(char, bool)> {
         }
         let upper = c.is_uppercase();
         for d in c.to_lowercase().collect::<String>().nfkd() {
-            if !is_combining_mark(d) {
-                out.push((d, upper));
+            if is_combining_mark(d) {
+                continue;
             }
+            // NFKC can bring in marks that do not belong in a word (`¼` → `1⁄4`): they separate.
+            let d = if d.is_alphanumeric() || is_word_mark(d) { d } else { '_' };
+            out.push((d, upper));
         }
     }
     out
@@ -120,6 +128,14 @@ fn split_camel(chars: &[(char, bool)]) -> Vec<String> {
     let mut current = String::new();
     let mut previous: Option<(char, bool)> = None;
     for &(c, upper) in chars {
+        // Marks inside a hashtag separate its parts (`@`/`$` are letters in disguise).
+        if !c.is_alphanumeric() && !matches!(c, '@' | '$') {
+            if !current.is_empty() {
+                parts.push(std::mem::take(&mut current));
+            }
+            previous = None;
+            continue;
+        }
         let boundary = match previous {
             Some((p, p_upper)) => {
                 (upper && !p_upper && p.is_alphabetic()) || (p.is_ascii_digit() != c.is_ascii_digit())
@@ -138,39 +154,56 @@ fn split_camel(chars: &[(char, bool)]) -> Vec<String> {
     parts
 }
 
-/// Digits and `@`/`$` between letters read as letters (`p4slon`, `c@lon`).
-fn unleet(token: &str) -> String {
-    let chars: Vec<char> = token.chars().collect();
-    if !chars.iter().any(|c| c.is_alphabetic()) {
-        return token.to_string();
+fn leet_letter(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '8' => 'b',
+        '@' => 'a',
+        '$' => 's',
+        _ => return None,
+    })
+}
+
+/// Leetspeak read as letters: a run of look-alike digits between two letters (`p4slon`, `sos14l`), and `@`/`$`
+/// anywhere after the first character (`c@lon`). Digits at the edges stay numbers (`nomor02`).
+fn unleet(token: &str) -> Cow<'_, str> {
+    if !token.chars().any(|c| leet_letter(c).is_some()) || !token.chars().any(char::is_alphabetic) {
+        return Cow::Borrowed(token);
     }
-    let letter_at = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            let inside = i > 0
-                && letter_at(i - 1)
-                && (letter_at(i + 1) || chars.get(i + 1).is_some_and(|n| "0134578@$".contains(*n)));
-            let mapped = match c {
-                '0' => 'o',
-                '1' => 'i',
-                '3' => 'e',
-                '4' => 'a',
-                '5' => 's',
-                '7' => 't',
-                '8' => 'b',
-                '@' => 'a',
-                '$' => 's',
-                other => other,
-            };
-            if mapped != c && (inside || (c == '@' || c == '$') && i > 0) { mapped } else { c }
-        })
-        .collect()
+    let chars: Vec<char> = token.chars().collect();
+    let mut out: Vec<char> = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        if leet_letter(chars[i]).is_none() {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && leet_letter(chars[j]).is_some() {
+            j += 1;
+        }
+        let between_letters = i > 0 && chars[i - 1].is_alphabetic() && chars.get(j).is_some_and(|c| c.is_alphabetic());
+        for k in i..j {
+            if between_letters || (k > 0 && matches!(chars[k], '@' | '$')) {
+                out[k] = leet_letter(chars[k]).expect("checked");
+            }
+        }
+        i = j;
+    }
+    Cow::Owned(out.into_iter().collect())
 }
 
 /// A run of three or more of the same letter becomes one (`pilihhhh` → `pilih`).
-fn unstretch(token: &str) -> String {
+fn unstretch(token: &str) -> Cow<'_, str> {
+    let bytes = token.as_bytes();
+    if token.is_ascii() && !bytes.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]) {
+        return Cow::Borrowed(token);
+    }
     let chars: Vec<char> = token.chars().collect();
     let mut out = String::with_capacity(token.len());
     let mut i = 0;
@@ -184,7 +217,7 @@ fn unstretch(token: &str) -> String {
         out.extend(std::iter::repeat_n(chars[i], keep));
         i = j;
     }
-    out
+    Cow::Owned(out)
 }
 
 impl Normalizer {
@@ -239,21 +272,25 @@ impl Normalizer {
     }
 
     fn push(&self, token: &str, orig: (usize, usize), out: &mut Normalized) {
-        let token = unstretch(&unleet(token));
+        // A token neither starts nor ends with a mark (nor starts with a hashtag or mention sign): normalising
+        // again would split it off.
+        let token = token.trim_start_matches(['-', '\'', '_', '#', '@']).trim_end_matches(['-', '\'', '_']);
+        let unleeted = unleet(token);
+        let token = unstretch(&unleeted);
         if token.is_empty() {
             return;
         }
-        let words: Vec<String> = match self.slang.get(&token) {
-            Some(standard) => standard.clone(),
-            None => vec![token],
-        };
-        for word in words {
+        let mut emit = |word: &str| {
             if !out.text.is_empty() {
                 out.text.push(' ');
             }
             let out_start = out.text.len();
-            out.text.push_str(&word);
+            out.text.push_str(word);
             out.pieces.push(Piece { out_start, out_end: out.text.len(), orig_start: orig.0, orig_end: orig.1 });
+        };
+        match self.slang.get(token.as_ref()) {
+            Some(standard) => standard.iter().for_each(|w| emit(w)),
+            None => emit(&token),
         }
     }
 
