@@ -34,7 +34,10 @@ impl CandidateField {
 
     /// Forms that name the pair by themselves; a number or a party alone is ambiguous across regions.
     pub fn identifies(self) -> bool {
-        matches!(self, CandidateField::Name | CandidateField::Nickname | CandidateField::Hashtag | CandidateField::Slogan)
+        matches!(
+            self,
+            CandidateField::Name | CandidateField::Nickname | CandidateField::Hashtag | CandidateField::Slogan
+        )
     }
 }
 
@@ -60,7 +63,8 @@ pub struct Pair {
     pub parties: Vec<String>,
 }
 
-const NUMBER_WORDS: [&str; 10] = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"];
+const NUMBER_WORDS: [&str; 10] =
+    ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"];
 
 impl Pair {
     /// The pair's display name, `Name A – Name B`.

@@ -131,7 +131,8 @@ impl Screener {
         let mut occurrences = Vec::new();
         let analysis = self.featurizer.analyse(text, Some(&mut occurrences));
         // Nothing to judge in a text without a word (empty, punctuation, emoji only).
-        let scores = if analysis.normalized.text.is_empty() { [0.0; HEADS] } else { self.model.scores(&analysis.features) };
+        let scores =
+            if analysis.normalized.text.is_empty() { [0.0; HEADS] } else { self.model.scores(&analysis.features) };
         let (violation, acts) = self.model.decide(&scores);
         let candidates = self.candidates(text, &analysis.normalized, &analysis.hits, region);
         let mut verdict = Verdict {
@@ -163,6 +164,9 @@ impl Screener {
         region: Option<&str>,
     ) -> Vec<CandidateMention> {
         let Some(set) = self.featurizer.matcher.candidates() else { return Vec::new() };
+        if !hits.iter().any(|h| matches!(h.source, Source::Candidate { .. })) {
+            return Vec::new();
+        }
         let mut by_pair: BTreeMap<u16, Vec<(CandidateField, usize, usize)>> = BTreeMap::new();
         for hit in hits {
             if let Source::Candidate { pair, field } = hit.source
@@ -179,11 +183,17 @@ impl Screener {
             })
             .map(|(pair, found)| {
                 let p = &set.pairs[pair as usize];
-                let mut written: Vec<String> = found
+                let spans: Vec<(usize, usize)> =
+                    found.iter().filter_map(|&(_, s, e)| normalized.original_span(s, e)).collect();
+                // A form inside a longer one found at the same place (`urut 1` in `nomor urut 1`) adds nothing.
+                let mut kept: Vec<(usize, usize)> = spans
                     .iter()
-                    .filter_map(|&(_, s, e)| normalized.original_span(s, e).map(|(a, b)| text[a..b].to_string()))
+                    .copied()
+                    .filter(|&(s, e)| !spans.iter().any(|&(a, b)| a <= s && e <= b && (a, b) != (s, e)))
                     .collect();
-                written.dedup();
+                kept.sort_unstable();
+                kept.dedup();
+                let written: Vec<String> = kept.iter().map(|&(a, b)| text[a..b].to_string()).collect();
                 CandidateMention {
                     election: p.election.clone().unwrap_or_else(|| set.election.clone()),
                     region: p.region.clone(),
@@ -197,45 +207,54 @@ impl Screener {
 
     /// The spans of `text` that add most to each of `heads`.
     fn explain(&self, text: &str, analysis: &Analysis, occurrences: &[Occurrence], heads: &[usize]) -> Vec<Evidence> {
-        let char_offset = |byte: usize| text[..byte].chars().count();
-        let mut out = Vec::new();
-        for &head in heads {
-            // Sum contributions per original span, keeping the most telling cue.
-            let mut spans: BTreeMap<(usize, usize), (f32, String, f32)> = BTreeMap::new();
-            for occurrence in occurrences {
-                let w = self.model.row(occurrence.bucket)[head] * occurrence.value;
+        // Each occurrence's span in the original and its cue, computed once for every head.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let located: Vec<Option<(usize, Option<Source>)>> = occurrences
+            .iter()
+            .map(|occurrence| {
                 let (range, cue) = match occurrence.origin {
                     Origin::Tokens { first, last } => {
-                        let (Some(a), Some(b)) = (
-                            analysis.normalized.token_origin(first as usize),
-                            analysis.normalized.token_origin(last as usize),
-                        ) else {
-                            continue;
-                        };
-                        ((a.0, b.1), String::from("kata"))
+                        let a = analysis.normalized.token_origin(first as usize)?;
+                        let b = analysis.normalized.token_origin(last as usize)?;
+                        ((a.0, b.1), None)
                     }
                     Origin::Hit { index } => {
                         let hit = analysis.hits[index as usize];
-                        let Some(range) = analysis.normalized.original_span(hit.start, hit.end) else { continue };
-                        (range, self.cue(hit.source))
+                        (analysis.normalized.original_span(hit.start, hit.end)?, Some(hit.source))
                     }
-                    Origin::Text => continue,
+                    Origin::Text => return None,
                 };
-                let entry = spans.entry(range).or_insert((0.0, cue.clone(), f32::MIN));
+                let at = spans.iter().position(|s| *s == range).unwrap_or_else(|| {
+                    spans.push(range);
+                    spans.len() - 1
+                });
+                Some((at, cue))
+            })
+            .collect();
+        let mut out = Vec::new();
+        // Per span: summed contribution, and the cue of its largest single contribution.
+        let mut sums: Vec<(f32, Option<Source>, f32)> = Vec::with_capacity(spans.len());
+        for &head in heads {
+            sums.clear();
+            sums.resize(spans.len(), (0.0, None, f32::MIN));
+            for (occurrence, place) in occurrences.iter().zip(&located) {
+                let Some((at, cue)) = *place else { continue };
+                let w = self.model.row(occurrence.bucket)[head] * occurrence.value;
+                let entry = &mut sums[at];
                 entry.0 += w;
                 if w > entry.2 {
                     entry.1 = cue;
                     entry.2 = w;
                 }
             }
-            let mut ranked: Vec<((usize, usize), (f32, String, f32))> =
-                spans.into_iter().filter(|(_, (w, _, _))| *w > 0.0).collect();
-            ranked.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+            let mut ranked: Vec<usize> = (0..spans.len()).filter(|&i| sums[i].0 > 0.0).collect();
+            ranked.sort_by(|&a, &b| sums[b].0.total_cmp(&sums[a].0).then(spans[a].cmp(&spans[b])));
             let mut taken: Vec<(usize, usize)> = Vec::new();
-            for ((start, end), (weight, cue, _)) in ranked {
+            for i in ranked {
                 if taken.len() == EVIDENCE_PER_HEAD {
                     break;
                 }
+                let (start, end) = spans[i];
                 if taken.iter().any(|&(s, e)| start < e && s < end) {
                     continue;
                 }
@@ -243,10 +262,10 @@ impl Screener {
                 out.push(Evidence {
                     head: head_name(head),
                     text: text[start..end].to_string(),
-                    start: char_offset(start),
-                    end: char_offset(end),
-                    weight: (weight * 1000.0).round() / 1000.0,
-                    cue,
+                    start: text[..start].chars().count(),
+                    end: text[..end].chars().count(),
+                    weight: (sums[i].0 * 1000.0).round() / 1000.0,
+                    cue: sums[i].1.map_or_else(|| String::from("kata"), |source| self.cue(source)),
                 });
             }
         }

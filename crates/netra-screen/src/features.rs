@@ -10,7 +10,7 @@ use crate::lexicon::{Hit, Matcher, Source};
 use crate::normalize::{Normalized, Normalizer};
 
 /// Bumped whenever extraction changes; a model records the version it was trained with.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
@@ -59,7 +59,7 @@ pub struct Occurrence {
 /// A text's features.
 #[derive(Debug, Clone, Default)]
 pub struct Features {
-    /// `(bucket, value)`, sorted by bucket, one entry per bucket.
+    /// `(bucket, value)` in text order; a bucket may repeat (its values add up).
     pub values: Vec<(u32, f32)>,
 }
 
@@ -128,32 +128,16 @@ impl Featurizer {
         let length_class = (usize::BITS - tokens.len().leading_zeros()).min(10) as u8;
         raw.push((self.bucket(hash_parts(b'n', &[&[length_class]])), Origin::Text));
 
-        // n-grams: counts scaled to unit length; lexicon, candidate and length features: binary.
-        let mut ngrams: Vec<u32> = raw[..ngram_count].iter().map(|(b, _)| *b).collect();
-        ngrams.sort_unstable();
-        let mut counts: Vec<(u32, f32)> = Vec::with_capacity(ngrams.len());
-        for b in ngrams {
-            match counts.last_mut() {
-                Some((last, n)) if *last == b => *n += 1.0,
-                _ => counts.push((b, 1.0)),
+        // n-gram occurrences scaled to unit length together (a repeated n-gram adds up in its bucket); lexicon,
+        // candidate, shape and length features: one each, however often they occur. No sorting: the model sums.
+        let norm = (ngram_count.max(1) as f32).sqrt();
+        let mut values: Vec<(u32, f32)> = Vec::with_capacity(raw.len());
+        values.extend(raw[..ngram_count].iter().map(|&(b, _)| (b, 1.0 / norm)));
+        for (i, &(b, _)) in raw.iter().enumerate().skip(ngram_count) {
+            if !raw[ngram_count..i].iter().any(|(seen, _)| *seen == b) {
+                values.push((b, 1.0));
             }
         }
-        let norm = counts.iter().map(|(_, n)| n * n).sum::<f32>().sqrt().max(1.0);
-        let mut values: Vec<(u32, f32)> = counts.iter().map(|&(b, n)| (b, n / norm)).collect();
-        let mut flags: Vec<u32> = raw[ngram_count..].iter().map(|(b, _)| *b).collect();
-        flags.sort_unstable();
-        flags.dedup();
-        values.extend(flags.iter().map(|&b| (b, 1.0)));
-        values.sort_unstable_by_key(|(b, _)| *b);
-        // A flag colliding with an n-gram bucket: add them up.
-        values.dedup_by(|later, kept| {
-            if later.0 == kept.0 {
-                kept.1 += later.1;
-                true
-            } else {
-                false
-            }
-        });
 
         if let Some(out) = occurrences {
             out.clear();
@@ -184,12 +168,16 @@ mod tests {
     }
 
     #[test]
-    fn features_are_sorted_unique_and_variants_share_them() {
+    fn flags_are_unique_and_variants_share_the_features() {
         let f = featurizer();
         let a = f.analyse("Camat pose salam dua jari", None);
         let b = f.analyse("CAMAT p0se s4lam duaaa jari!!", None);
         assert_eq!(a.features.values, b.features.values, "variants normalise to the same features");
-        assert!(a.features.values.windows(2).all(|w| w[0].0 < w[1].0));
+        let mut flags: Vec<u32> = a.features.values.iter().filter(|(_, v)| *v == 1.0).map(|(b, _)| *b).collect();
+        let n = flags.len();
+        flags.sort_unstable();
+        flags.dedup();
+        assert_eq!(flags.len(), n, "a flag appears once");
         let ngram_norm: f32 = a.features.values.iter().filter(|(_, v)| *v < 1.0).map(|(_, v)| v * v).sum();
         assert!(ngram_norm > 0.5 && ngram_norm <= 1.01, "n-grams have unit length: {ngram_norm}");
     }

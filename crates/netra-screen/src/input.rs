@@ -52,8 +52,7 @@ struct PostLine<'a> {
 }
 
 fn utf8(line: &[u8]) -> Result<&str, LineError> {
-    std::str::from_utf8(line)
-        .map_err(|e| error(None, format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1)))
+    std::str::from_utf8(line).map_err(|e| error(None, format!("not valid UTF-8 (byte {})", e.valid_up_to() + 1)))
 }
 
 fn json_error(e: &serde_json::Error) -> LineError {

@@ -50,12 +50,19 @@ impl fmt::Display for ModelError {
 impl std::error::Error for ModelError {}
 
 /// The trained linear model.
+///
+/// Rows are stored compactly: `index` maps each of the `2^bits` buckets to a row of `HEADS` weights in `rows`
+/// or to [`NO_ROW`]. A loaded model keeps only its non-zero rows (a few megabytes that stay in cache instead of
+/// a dense table); a model in training has every row.
 #[derive(Clone)]
 pub struct Model {
     pub info: ModelInfo,
-    /// `2^bits` rows of `HEADS` weights.
-    weights: Vec<f32>,
+    index: Vec<u32>,
+    rows: Vec<f32>,
 }
+
+const NO_ROW: u32 = u32::MAX;
+static ZERO_ROW: [f32; HEADS] = [0.0; HEADS];
 
 impl fmt::Debug for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -73,19 +80,28 @@ fn sigmoid(x: f32) -> f32 {
 impl Model {
     /// A model with zero weights (training starts here).
     pub fn empty(info: ModelInfo) -> Model {
-        let rows = 1usize << info.bits;
-        Model { weights: vec![0.0; rows * HEADS], info }
+        let buckets = 1u32 << info.bits;
+        Model { index: (0..buckets).collect(), rows: vec![0.0; buckets as usize * HEADS], info }
     }
 
-    /// The weights of bucket `bucket`.
+    /// The weights of bucket `bucket` (zeros for a bucket the model never saw).
+    #[inline]
     pub fn row(&self, bucket: u32) -> &[f32] {
-        let at = bucket as usize * HEADS;
-        &self.weights[at..at + HEADS]
+        match self.index[bucket as usize] {
+            NO_ROW => &ZERO_ROW,
+            row => {
+                let at = row as usize * HEADS;
+                &self.rows[at..at + HEADS]
+            }
+        }
     }
 
+    /// The weights of bucket `bucket`, for training (every row exists in a model made by [`Model::empty`]).
     pub(crate) fn row_mut(&mut self, bucket: u32) -> &mut [f32] {
-        let at = bucket as usize * HEADS;
-        &mut self.weights[at..at + HEADS]
+        let row = self.index[bucket as usize];
+        assert_ne!(row, NO_ROW, "training models have every row");
+        let at = row as usize * HEADS;
+        &mut self.rows[at..at + HEADS]
     }
 
     /// Raw scores (log-odds) of every head.
@@ -146,8 +162,7 @@ impl Model {
         let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| err("not a Netra model file"))?;
         let (len, rest) = take_u32(rest).ok_or_else(|| err("truncated header"))?;
         let header = rest.get(..len as usize).ok_or_else(|| err("truncated header"))?;
-        let info: ModelInfo =
-            serde_json::from_slice(header).map_err(|e| ModelError(format!("bad header: {e}")))?;
+        let info: ModelInfo = serde_json::from_slice(header).map_err(|e| ModelError(format!("bad header: {e}")))?;
         if info.format != 1 {
             return Err(ModelError(format!("format {} is not supported", info.format)));
         }
@@ -164,21 +179,26 @@ impl Model {
         if !(8..=24).contains(&info.bits) {
             return Err(err("hashing width out of range"));
         }
-        let mut model = Model::empty(info);
         let (count, mut rest) = take_u32(&rest[len as usize..]).ok_or_else(|| err("truncated weights"))?;
-        for _ in 0..count {
+        if (count as usize).saturating_mul(4 * (HEADS + 1)) > rest.len() {
+            return Err(err("truncated weights"));
+        }
+        let mut index = vec![NO_ROW; 1usize << info.bits];
+        let mut rows = Vec::with_capacity(count as usize * HEADS);
+        for row in 0..count {
             let (bucket, after) = take_u32(rest).ok_or_else(|| err("truncated weights"))?;
-            if bucket >> model.info.bits != 0 {
-                return Err(err("bucket out of range"));
+            if bucket >> info.bits != 0 || index[bucket as usize] != NO_ROW {
+                return Err(err("bucket out of range or repeated"));
             }
+            index[bucket as usize] = row;
             rest = after;
-            let row = model.row_mut(bucket);
-            for w in row.iter_mut() {
+            for _ in 0..HEADS {
                 let (bits, after) = take_u32(rest).ok_or_else(|| err("truncated weights"))?;
-                *w = f32::from_bits(bits);
+                rows.push(f32::from_bits(bits));
                 rest = after;
             }
         }
+        let model = Model { info, index, rows };
         if !rest.is_empty() {
             return Err(err("trailing bytes"));
         }

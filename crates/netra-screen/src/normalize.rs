@@ -42,10 +42,34 @@ impl fmt::Display for TableError {
 
 impl std::error::Error for TableError {}
 
+/// FNV-1a for the slang table's short keys (the default SipHash costs more than the lookup it guards).
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type SlangTable = HashMap<String, Vec<String>, std::hash::BuildHasherDefault<Fnv>>;
+
 /// The normaliser with its slang table.
 #[derive(Debug, Clone)]
 pub struct Normalizer {
-    slang: HashMap<String, Vec<String>>,
+    slang: SlangTable,
 }
 
 /// One output token and the original word it came from.
@@ -232,7 +256,7 @@ impl Normalizer {
 
     /// Reads a table of `informal<TAB>standard words` lines (`#` comments, blank lines allowed).
     pub fn from_tsv(text: &str) -> Result<Normalizer, TableError> {
-        let mut slang = HashMap::new();
+        let mut slang = SlangTable::default();
         for (index, line) in text.lines().enumerate() {
             let line_no = index + 1;
             let line = line.trim_end();
@@ -255,7 +279,8 @@ impl Normalizer {
 
     /// Normalises `text` (see the module documentation).
     pub fn normalize(&self, text: &str) -> Normalized {
-        let mut out = Normalized { text: String::with_capacity(text.len()), pieces: Vec::new() };
+        let mut out =
+            Normalized { text: String::with_capacity(text.len() + 16), pieces: Vec::with_capacity(text.len() / 5 + 4) };
         let mut start = None;
         for (at, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
             let in_word = c.is_alphanumeric() || is_word_mark(c);
@@ -296,6 +321,16 @@ impl Normalizer {
 
     fn word(&self, raw: &str, offset: usize, out: &mut Normalized) {
         let orig = (offset, offset + raw.len());
+        // Fast path for the common word of plain ASCII letters: the general path below would only lowercase it.
+        if raw.len() <= 64 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
+            let mut buf = [0u8; 64];
+            for (to, from) in buf.iter_mut().zip(raw.bytes()) {
+                *to = from.to_ascii_lowercase();
+            }
+            let lower = std::str::from_utf8(&buf[..raw.len()]).expect("ASCII letters are UTF-8");
+            self.push(lower, orig, out);
+            return;
+        }
         let folded = fold(raw);
         let plain: String = folded.iter().map(|(c, _)| *c).collect();
         // An abbreviation with its dot (`no.`) before the dot is dropped.

@@ -40,9 +40,8 @@ fn disguise(phrase: &str, choices: &[u8]) -> String {
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         let choice = choices.get(i).copied().unwrap_or(0) % 6;
-        let interior = i > 0
-            && chars[i - 1].is_ascii_alphabetic()
-            && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic());
+        let interior =
+            i > 0 && chars[i - 1].is_ascii_alphabetic() && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic());
         let lonely = chars.get(i + 1) != Some(&c) && (i == 0 || chars[i - 1] != c);
         match choice {
             // Upper case.

@@ -225,7 +225,12 @@ pub fn out_of_fold_scores(
 }
 
 /// Trains a model on `examples` (see the module documentation). `trained_from` is recorded in the file.
-pub fn train(featurizer: &Featurizer, examples: &[Example], options: &TrainOptions, trained_from: Vec<String>) -> Model {
+pub fn train(
+    featurizer: &Featurizer,
+    examples: &[Example],
+    options: &TrainOptions,
+    trained_from: Vec<String>,
+) -> Model {
     let data: Vec<(Features, [bool; HEADS])> =
         examples.iter().map(|e| (featurizer.analyse(&e.text, None).features, e.targets())).collect();
     let bits = featurizer.bits;

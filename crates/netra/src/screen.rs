@@ -9,12 +9,12 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use netra_core::catalogue::ActLabel;
+use netra_screen::CandidateSet;
 use netra_screen::engine::Screener;
 use netra_screen::eval::Evaluation;
 use netra_screen::input::{parse_labelled, parse_post};
 use netra_screen::model::Model;
 use netra_screen::train::{Example, TrainOptions, train};
-use netra_screen::CandidateSet;
 
 /// Lines per batch handed to the workers.
 const BATCH: usize = 4096;
@@ -205,7 +205,9 @@ enum Outcome {
 
 fn screen_line(screener: &Screener, line: &Line) -> Outcome {
     match line {
-        Line::TooLong(number, bytes) => Outcome::Error(*number, format!("line is {bytes} bytes, over --max-line-bytes")),
+        Line::TooLong(number, bytes) => {
+            Outcome::Error(*number, format!("line is {bytes} bytes, over --max-line-bytes"))
+        }
         Line::Text(number, bytes) => {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Outcome::Blank;
@@ -280,7 +282,8 @@ impl Output {
         self.writer.flush().context("cannot write the output")?;
         drop(self.writer);
         if let Some((partial, path)) = self.partial.take() {
-            std::fs::rename(&partial, &path).with_context(|| format!("cannot move the output to {}", path.display()))?;
+            std::fs::rename(&partial, &path)
+                .with_context(|| format!("cannot move the output to {}", path.display()))?;
         }
         Ok(())
     }
@@ -492,7 +495,11 @@ fn model_cv(args: CvArgs) -> anyhow::Result<()> {
     let folds = netra_screen::train::fold_of_rows(rows.len(), args.folds, args.seed);
     let featurizer = Screener::training_featurizer(args.bits);
     let options = TrainOptions { epochs: args.epochs, ..TrainOptions::default() };
-    let example = |r: &netra_screen::input::Labelled| Example { text: r.text.clone(), violation: r.violation, acts: r.acts.clone() };
+    let example = |r: &netra_screen::input::Labelled| Example {
+        text: r.text.clone(),
+        violation: r.violation,
+        acts: r.acts.clone(),
+    };
     let mut evaluation = Evaluation::default();
     for k in 0..args.folds {
         let mut train_rows: Vec<Example> =
@@ -506,7 +513,13 @@ fn model_cv(args: CvArgs) -> anyhow::Result<()> {
             evaluation.add(row.violation, &row.acts, violation, &acts);
         }
     }
-    println!("{}-fold cross-validation over {} rows (+{} always in training), seed {}\n", args.folds, rows.len(), always.len(), args.seed);
+    println!(
+        "{}-fold cross-validation over {} rows (+{} always in training), seed {}\n",
+        args.folds,
+        rows.len(),
+        always.len(),
+        args.seed
+    );
     print!("{}", evaluation.report());
     Ok(())
 }

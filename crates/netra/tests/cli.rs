@@ -496,3 +496,6 @@ fn killing_the_server_during_a_burst_loses_no_acknowledged_report_on_postgresql(
     let url = tokio::runtime::Runtime::new().unwrap().block_on(netra_store::testing::fresh_postgres_database());
     crash_during_a_burst_loses_nothing_acknowledged(Some(url));
 }
+
+#[path = "cli/screen.rs"]
+mod screen;
