@@ -507,68 +507,123 @@ fn admissibility_sections(file: &CaseFile, l: Locale) -> Vec<Section> {
     ]
 }
 
-/// The narrative with the triggering phrases marked, and the suggestions with their catalogue items.
+/// The screening engine on the narrative: its verdict, the evidence spans marked in the text, the acts with their
+/// catalogue items applicable on the event date, and the candidates the text names.
 fn triage_sections(file: &CaseFile, l: Locale) -> Vec<Section> {
     let case = &file.case;
+    let text = &case.description;
     let election = case.election_id.as_deref().and_then(netra_core::builtin::election);
-    let suggestions = netra_core::builtin::triage_rules().suggest(
-        &case.description,
-        netra_core::builtin::catalogue(),
-        election,
-        case.occurred_on,
-    );
+    let screener = netra_screen::Screener::builtin();
+    let region = case.region.to_string();
+    let verdict = screener.screen(text, Some(region.as_str()));
+    // Evidence offsets are in characters; the page cuts the text by bytes.
+    let byte_at = |chars: usize| text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b);
     let mut spans: Vec<(usize, usize)> =
-        suggestions.iter().flat_map(|s| s.hits.iter().map(|h| (h.start, h.end))).collect();
+        verdict.explanation.iter().map(|e| (byte_at(e.start), byte_at(e.end))).collect();
     spans.sort_unstable();
     let mut parts = Vec::new();
     let mut at = 0;
     for (start, end) in spans {
         let start = start.max(at);
-        if start >= end || end > case.description.len() {
+        if start >= end {
             continue;
         }
         if start > at {
-            parts.push((case.description[at..start].to_string(), false));
+            parts.push((text[at..start].to_string(), false));
         }
-        parts.push((case.description[start..end].to_string(), true));
+        parts.push((text[start..end].to_string(), true));
         at = end;
     }
-    if at < case.description.len() {
-        parts.push((case.description[at..].to_string(), false));
+    if at < text.len() {
+        parts.push((text[at..].to_string(), false));
     }
-    let rows = suggestions
+    // The acts the engine flags; when it flags none, its three likeliest, so staff still see where to look.
+    let scores = screener.scores(text);
+    let mut acts: Vec<(netra_core::catalogue::ActLabel, f32)> = verdict.acts.iter().map(|a| (a.act, a.score)).collect();
+    if acts.is_empty() {
+        let mut ranked: Vec<(netra_core::catalogue::ActLabel, f32)> =
+            netra_core::catalogue::ActLabel::ALL.iter().enumerate().map(|(i, act)| (*act, scores[i + 1])).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        acts = ranked.into_iter().take(3).collect();
+    }
+    let catalogue = netra_core::builtin::catalogue();
+    let rows = acts
         .iter()
-        .map(|s| {
-            let mut phrases: Vec<&str> = s.hits.iter().map(|h| h.phrase.as_str()).collect();
+        .map(|&(act, score)| {
+            let mut phrases: Vec<&str> =
+                verdict.explanation.iter().filter(|e| e.head == act.as_str()).map(|e| e.text.as_str()).collect();
             phrases.dedup();
+            let items = match election {
+                Some(election) => catalogue.applicable(act, election, case.occurred_on),
+                None => catalogue.items_for_act(act).collect(),
+            };
             vec![
-                Cell::text(s.act.describe(l)),
+                Cell::text(act.describe(l)),
+                Cell::text(format!("{score:.2}")),
                 Cell::text(phrases.join(", ")),
                 Cell::text(
-                    s.items.iter().map(|i| format!("{} ({})", i.code, i.level.name(l))).collect::<Vec<_>>().join("; "),
+                    items.iter().map(|i| format!("{} ({})", i.code, i.level.name(l))).collect::<Vec<_>>().join("; "),
                 ),
             ]
         })
         .collect();
-    vec![
+    let threshold = screener.model().info.thresholds[0];
+    let summary = if verdict.violation {
+        format!(
+            "{} {:.2} ({} {threshold:.2}).",
+            l.pick(
+                "Mesin penyaring menilai narasi ini menggambarkan pelanggaran netralitas: skor",
+                "The screening engine reads this narrative as a neutrality violation: score"
+            ),
+            verdict.score,
+            l.pick("ambang", "threshold"),
+        )
+    } else {
+        format!(
+            "{} {:.2} ({} {threshold:.2}).",
+            l.pick(
+                "Mesin penyaring tidak menemukan pelanggaran yang jelas dalam narasi ini: skor",
+                "The screening engine finds no clear violation in this narrative: score"
+            ),
+            verdict.score,
+            l.pick("ambang", "threshold"),
+        )
+    };
+    let mentions: Vec<String> = verdict
+        .candidates
+        .iter()
+        .filter(|c| case.election_id.as_deref().is_none_or(|id| id == c.election))
+        .map(|c| format!("{} {} – {} ({})", l.pick("Nomor", "Number"), c.number, c.name, c.found.join(", ")))
+        .collect();
+    let mut sections = vec![
         Section::Heading(l.pick("Triase", "Triage").into()),
+        Section::Text(summary),
         Section::Marked(parts),
         Section::Table(Table {
             caption: l
                 .pick(
-                    "Usulan butir katalog dari kata kunci (petugas memastikan)",
-                    "Catalogue items suggested from keywords (staff confirm)",
+                    "Jenis pelanggaran menurut mesin penyaring (petugas memastikan)",
+                    "Kinds of violation according to the screening engine (staff confirm)",
                 )
                 .into(),
             headers: vec![
                 l.pick("Jenis", "Kind").into(),
-                l.pick("Frasa pemicu", "Triggering phrases").into(),
+                l.pick("Skor", "Score").into(),
+                l.pick("Bukti dalam teks", "Evidence in the text").into(),
                 l.pick("Butir yang berlaku pada tanggal kejadian", "Items applicable on the event date").into(),
             ],
             rows,
             empty: l.pick("Tidak ada usulan.", "No suggestions.").into(),
         }),
-    ]
+    ];
+    if !mentions.is_empty() {
+        sections.push(Section::Text(format!(
+            "{}: {}",
+            l.pick("Calon yang disebut", "Candidates named"),
+            mentions.join("; ")
+        )));
+    }
+    sections
 }
 
 async fn duplicate_sections(desk: &CaseDesk<'_>, file: &CaseFile, l: Locale) -> Vec<Section> {
