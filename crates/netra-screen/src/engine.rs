@@ -207,29 +207,29 @@ impl Screener {
 
     /// The spans of `text` that add most to each of `heads`.
     fn explain(&self, text: &str, analysis: &Analysis, occurrences: &[Occurrence], heads: &[usize]) -> Vec<Evidence> {
-        // Each occurrence's span in the original and its cue, computed once for every head.
-        let mut spans: Vec<(usize, usize)> = Vec::new();
-        let located: Vec<Option<(usize, Option<Source>)>> = occurrences
+        // Each occurrence's span in the original and its cue, computed once for every head; equal spans (tokens
+        // cut from one written word) share an index.
+        let ranges: Vec<Option<(Span, Option<Source>)>> = occurrences
             .iter()
-            .map(|occurrence| {
-                let (range, cue) = match occurrence.origin {
-                    Origin::Tokens { first, last } => {
-                        let a = analysis.normalized.token_origin(first as usize)?;
-                        let b = analysis.normalized.token_origin(last as usize)?;
-                        ((a.0, b.1), None)
-                    }
-                    Origin::Hit { index } => {
-                        let hit = analysis.hits[index as usize];
-                        (analysis.normalized.original_span(hit.start, hit.end)?, Some(hit.source))
-                    }
-                    Origin::Text => return None,
-                };
-                let at = spans.iter().position(|s| *s == range).unwrap_or_else(|| {
-                    spans.push(range);
-                    spans.len() - 1
-                });
-                Some((at, cue))
+            .map(|occurrence| match occurrence.origin {
+                Origin::Tokens { first, last } => {
+                    let a = analysis.normalized.token_origin(first as usize)?;
+                    let b = analysis.normalized.token_origin(last as usize)?;
+                    Some(((a.0, b.1), None))
+                }
+                Origin::Hit { index } => {
+                    let hit = analysis.hits[index as usize];
+                    Some((analysis.normalized.original_span(hit.start, hit.end)?, Some(hit.source)))
+                }
+                Origin::Text => None,
             })
+            .collect();
+        let mut spans: Vec<Span> = ranges.iter().flatten().map(|(range, _)| *range).collect();
+        spans.sort_unstable();
+        spans.dedup();
+        let located: Vec<Option<(usize, Option<Source>)>> = ranges
+            .iter()
+            .map(|r| r.map(|(range, cue)| (spans.binary_search(&range).expect("every range is listed"), cue)))
             .collect();
         let mut out = Vec::new();
         // Per span: summed contribution, and the cue of its largest single contribution.
@@ -283,6 +283,9 @@ impl Screener {
         }
     }
 }
+
+/// A byte range of the original text.
+type Span = (usize, usize);
 
 fn round4(x: f32) -> f32 {
     (x * 10_000.0).round() / 10_000.0

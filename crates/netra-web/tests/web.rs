@@ -1721,7 +1721,10 @@ async fn a_report_from_the_public_form_reaches_a_sanction_through_the_staff_page
     let page = bawaslu.get(&app, &format!("/kasus/{case}")).await.body;
     assert!(page.contains("2024-11-18"), "the admissibility clock runs to 18 Nov (7 calendar days from 11 Nov)");
     assert!(page.contains("<mark>Facebook</mark>"), "triage marks the evidence the screening engine found");
-    assert!(page.contains("Mesin penyaring menilai narasi ini menggambarkan pelanggaran"), "the engine's verdict is shown");
+    assert!(
+        page.contains("Mesin penyaring menilai narasi ini menggambarkan pelanggaran"),
+        "the engine's verdict is shown"
+    );
     assert!(page.contains("Disegel"), "the identity is sealed on the page");
     assert!(!page.contains("Siti Rahasia"), "the sealed name is nowhere on the page");
     assert!(page.contains("GPS"), "staff see the photo's GPS");

@@ -13,6 +13,10 @@ use netra_store::StoreConfig;
 
 mod screen;
 
+/// The screening loop allocates a few small buffers per post; mimalloc serves those faster than glibc's malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Netra: supervision of civil servants' (ASN) political neutrality in Indonesian elections.
 #[derive(Debug, Parser)]
 #[command(name = "netra", version, about, long_about = None)]

@@ -140,10 +140,18 @@ fn candidate_set(args: &ScreenArgs) -> anyhow::Result<Option<CandidateSet>> {
     Ok(None)
 }
 
-/// One input line: its number and bytes, or the fact it was too long.
+/// One input line of a batch: its number and byte range in the batch's buffer, or the fact it was too long.
+#[derive(Debug, Clone, Copy)]
 enum Line {
-    Text(usize, Vec<u8>),
-    TooLong(usize, usize),
+    Text { number: usize, start: usize, end: usize },
+    TooLong { number: usize, bytes: usize },
+}
+
+/// Lines read into one buffer (no allocation per line).
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    lines: Vec<Line>,
 }
 
 /// Reads lines up to `max` bytes; a longer line is consumed without keeping it.
@@ -154,13 +162,15 @@ struct LineReader<R> {
 }
 
 impl<R: BufRead> LineReader<R> {
-    fn next_line(&mut self) -> io::Result<Option<Line>> {
-        let mut buf = Vec::new();
+    /// Appends the next line to `batch`; false at the end of the input. Returns the bytes consumed.
+    fn read_into(&mut self, batch: &mut Batch) -> io::Result<Option<usize>> {
+        let start = batch.bytes.len();
         let mut too_long = 0usize;
+        let mut consumed = 0usize;
         loop {
             let available = self.inner.fill_buf()?;
             if available.is_empty() {
-                if buf.is_empty() && too_long == 0 {
+                if consumed == 0 {
                     return Ok(None);
                 }
                 break;
@@ -169,13 +179,15 @@ impl<R: BufRead> LineReader<R> {
                 Some(at) => (&available[..at], Some(at + 1)),
                 None => (available, None),
             };
-            if too_long > 0 || buf.len() + chunk.len() > self.max {
-                too_long += buf.len() + chunk.len();
-                buf.clear();
+            let kept = batch.bytes.len() - start;
+            if too_long > 0 || kept + chunk.len() > self.max {
+                too_long += kept + chunk.len();
+                batch.bytes.truncate(start);
             } else {
-                buf.extend_from_slice(chunk);
+                batch.bytes.extend_from_slice(chunk);
             }
             let used = done.unwrap_or(available.len());
+            consumed += used;
             self.inner.consume(used);
             if done.is_some() {
                 break;
@@ -183,12 +195,14 @@ impl<R: BufRead> LineReader<R> {
         }
         self.number += 1;
         if too_long > 0 {
-            return Ok(Some(Line::TooLong(self.number, too_long)));
+            batch.lines.push(Line::TooLong { number: self.number, bytes: too_long });
+            return Ok(Some(consumed));
         }
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
+        if batch.bytes.last() == Some(&b'\r') && batch.bytes.len() > start {
+            batch.bytes.pop();
         }
-        Ok(Some(Line::Text(self.number, buf)))
+        batch.lines.push(Line::Text { number: self.number, start, end: batch.bytes.len() });
+        Ok(Some(consumed))
     }
 }
 
@@ -196,34 +210,40 @@ fn memchr(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == b'\n')
 }
 
-/// The result of one line: output bytes, or an error for the report.
-enum Outcome {
-    Verdict(Vec<u8>, bool),
-    Blank,
-    Error(usize, String),
+/// What a run of lines produced: the output lines, in order, and the bad lines.
+#[derive(Default)]
+struct Screened {
+    output: Vec<u8>,
+    errors: Vec<(usize, String)>,
+    screened: u64,
+    flagged: u64,
 }
 
-fn screen_line(screener: &Screener, line: &Line) -> Outcome {
-    match line {
-        Line::TooLong(number, bytes) => {
-            Outcome::Error(*number, format!("line is {bytes} bytes, over --max-line-bytes"))
-        }
-        Line::Text(number, bytes) => {
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Outcome::Blank;
+fn screen_lines(screener: &Screener, bytes: &[u8], lines: &[Line]) -> Screened {
+    let mut out = Screened { output: Vec::with_capacity(lines.len() * 160), ..Screened::default() };
+    for line in lines {
+        match *line {
+            Line::TooLong { number, bytes } => {
+                out.errors.push((number, format!("line is {bytes} bytes, over --max-line-bytes")));
             }
-            match parse_post(bytes) {
-                Err(error) => Outcome::Error(*number, error.to_string()),
-                Ok(post) => {
-                    let verdict = screener.screen(&post.text, post.region.as_deref());
-                    let flagged = verdict.violation;
-                    let mut out = Vec::with_capacity(128);
-                    write_verdict(&mut out, &post.id, &verdict);
-                    Outcome::Verdict(out, flagged)
+            Line::Text { number, start, end } => {
+                let text = &bytes[start..end];
+                if text.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                match parse_post(text) {
+                    Err(error) => out.errors.push((number, error.to_string())),
+                    Ok(post) => {
+                        let verdict = screener.screen(&post.text, post.region.as_deref());
+                        out.screened += 1;
+                        out.flagged += u64::from(verdict.violation);
+                        write_verdict(&mut out.output, &post.id, &verdict);
+                    }
                 }
             }
         }
     }
+    out
 }
 
 fn write_verdict(out: &mut Vec<u8>, id: &serde_json::Value, verdict: &netra_screen::Verdict) {
@@ -317,45 +337,35 @@ pub fn screen(args: ScreenArgs) -> anyhow::Result<()> {
     let model = load_model(args.model.as_deref())?;
     let screener = Screener::with_model(model, candidate_set(&args)?).context("cannot compile the lexicon")?;
     let (input, size) = open_input(&args.input)?;
-    let mut lines = LineReader { inner: input, max: args.max_line_bytes.max(1), number: 0 };
+    let mut reader = LineReader { inner: input, max: args.max_line_bytes.max(1), number: 0 };
     let mut output = Output::create(&args.output)?;
     let bar = progress_bar(size);
     let started = Instant::now();
     let (mut screened, mut flagged, mut skipped, mut bytes_read) = (0u64, 0u64, 0u64, 0u64);
+    let mut batch = Batch::default();
     let result = (|| -> anyhow::Result<()> {
         loop {
-            let mut batch = Vec::with_capacity(BATCH);
-            while batch.len() < BATCH {
-                match lines.next_line().context("cannot read the input")? {
-                    Some(line) => {
-                        bytes_read += match &line {
-                            Line::Text(_, b) => b.len() as u64 + 1,
-                            Line::TooLong(_, n) => *n as u64 + 1,
-                        };
-                        batch.push(line);
-                    }
+            batch.bytes.clear();
+            batch.lines.clear();
+            while batch.lines.len() < BATCH {
+                match reader.read_into(&mut batch).context("cannot read the input")? {
+                    Some(consumed) => bytes_read += consumed as u64,
                     None => break,
                 }
             }
-            if batch.is_empty() {
+            if batch.lines.is_empty() {
                 return Ok(());
             }
-            let outcomes = screen_batch(&screener, &batch, args.threads);
-            for outcome in outcomes {
-                match outcome {
-                    Outcome::Verdict(bytes, is_flagged) => {
-                        output.writer.write_all(&bytes).context("cannot write the output")?;
-                        screened += 1;
-                        flagged += u64::from(is_flagged);
-                    }
-                    Outcome::Blank => {}
-                    Outcome::Error(number, message) => {
-                        if args.strict {
-                            bail!("line {number}: {message}");
-                        }
-                        bar.suspend(|| eprintln!("line {number}: {message} (skipped)"));
-                        skipped += 1;
-                    }
+            for part in screen_batch(&screener, &batch, args.threads) {
+                output.writer.write_all(&part.output).context("cannot write the output")?;
+                screened += part.screened;
+                flagged += part.flagged;
+                if let Some((number, message)) = part.errors.first().filter(|_| args.strict) {
+                    bail!("line {number}: {message}");
+                }
+                for (number, message) in &part.errors {
+                    bar.suspend(|| eprintln!("line {number}: {message} (skipped)"));
+                    skipped += 1;
                 }
             }
             bar.set_position(bytes_read);
@@ -382,17 +392,19 @@ pub fn screen(args: ScreenArgs) -> anyhow::Result<()> {
     }
 }
 
-fn screen_batch(screener: &Screener, batch: &[Line], threads: usize) -> Vec<Outcome> {
-    if threads == 1 || batch.len() < 2 * threads {
-        return batch.iter().map(|line| screen_line(screener, line)).collect();
+/// Screens a batch on `threads` workers, each taking a contiguous run of lines; the runs come back in order.
+fn screen_batch(screener: &Screener, batch: &Batch, threads: usize) -> Vec<Screened> {
+    if threads == 1 || batch.lines.len() < 2 * threads {
+        return vec![screen_lines(screener, &batch.bytes, &batch.lines)];
     }
-    let chunk = batch.len().div_ceil(threads);
+    let chunk = batch.lines.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = batch
+            .lines
             .chunks(chunk)
-            .map(|lines| scope.spawn(move || lines.iter().map(|line| screen_line(screener, line)).collect::<Vec<_>>()))
+            .map(|lines| scope.spawn(move || screen_lines(screener, &batch.bytes, lines)))
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a screening worker panicked")).collect()
+        handles.into_iter().map(|h| h.join().expect("a screening worker panicked")).collect()
     })
 }
 
