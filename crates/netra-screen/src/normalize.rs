@@ -321,15 +321,21 @@ impl Normalizer {
 
     fn word(&self, raw: &str, offset: usize, out: &mut Normalized) {
         let orig = (offset, offset + raw.len());
-        // Fast path for the common word of plain ASCII letters: the general path below would only lowercase it.
-        if raw.len() <= 64 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
+        // Fast path for the common word of plain ASCII letters, maybe ending a sentence (`ini.`): the general path
+        // below would only lowercase it and drop the dots, unless it is an abbreviation with its dot (`no.`).
+        let letters = raw.trim_end_matches('.');
+        if !letters.is_empty() && letters.len() < 64 && letters.bytes().all(|b| b.is_ascii_alphabetic()) {
             let mut buf = [0u8; 64];
-            for (to, from) in buf.iter_mut().zip(raw.bytes()) {
+            for (to, from) in buf.iter_mut().zip(letters.bytes()) {
                 *to = from.to_ascii_lowercase();
             }
-            let lower = std::str::from_utf8(&buf[..raw.len()]).expect("ASCII letters are UTF-8");
-            self.push(lower, orig, out);
-            return;
+            let dotted = letters.len() < raw.len();
+            buf[letters.len()] = b'.';
+            let with_dot = std::str::from_utf8(&buf[..=letters.len()]).expect("ASCII letters are UTF-8");
+            if !(dotted && self.slang.contains_key(with_dot)) {
+                self.push(&with_dot[..letters.len()], orig, out);
+                return;
+            }
         }
         let folded = fold(raw);
         let plain: String = folded.iter().map(|(c, _)| *c).collect();
