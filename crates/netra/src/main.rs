@@ -46,7 +46,7 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
-struct StoreArgs {
+pub(crate) struct StoreArgs {
     /// Directory for Netra's own data (the SQLite file). Ignored when a database URL is given.
     #[arg(long, env = "NETRA_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
@@ -167,7 +167,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
 }
 
@@ -178,7 +178,7 @@ fn store_config(args: &StoreArgs) -> StoreConfig {
     }
 }
 
-async fn open_store(args: &StoreArgs) -> anyhow::Result<std::sync::Arc<dyn netra_store::Store>> {
+pub(crate) async fn open_store(args: &StoreArgs) -> anyhow::Result<std::sync::Arc<dyn netra_store::Store>> {
     let config = store_config(args);
     let store = netra_store::open(&config).await.with_context(|| format!("cannot open the database ({config:?})"))?;
     let report = netra_store::ensure_reference_data(store.as_ref(), time::OffsetDateTime::now_utc())

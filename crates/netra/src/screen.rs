@@ -31,9 +31,12 @@ pub struct ScreenArgs {
     /// Worker threads.
     #[arg(long, default_value = "1")]
     threads: usize,
-    /// Name candidates of this election from the shipped lists (`pemilu-2024`, `pilkada-2024`).
+    /// Name candidates of this election: the pairs entered in Netra's database (`--data-dir` or
+    /// `--database-url`), or the list shipped for it (`pemilu-2024`, `pilkada-2024`) when the database has none.
     #[arg(long, conflicts_with = "candidates")]
     election: Option<String>,
+    #[command(flatten)]
+    store: crate::StoreArgs,
     /// Name candidates from this file (TOML, the format of data/screen/candidates/).
     #[arg(long)]
     candidates: Option<PathBuf>,
@@ -128,9 +131,16 @@ fn load_model(path: Option<&Path>) -> anyhow::Result<Arc<Model>> {
 
 fn candidate_set(args: &ScreenArgs) -> anyhow::Result<Option<CandidateSet>> {
     if let Some(id) = &args.election {
+        if let Some(set) = stored_candidates(&args.store, id)? {
+            eprintln!("{} candidate pairs of {id} from the database", set.pairs.len());
+            return Ok(Some(set));
+        }
         return match CandidateSet::builtin(id) {
-            Some(set) => Ok(Some(set)),
-            None => bail!("no candidate list is shipped for election `{id}`: use --candidates FILE"),
+            Some(set) => {
+                eprintln!("{} candidate pairs of {id} from the list shipped with Netra", set.pairs.len());
+                Ok(Some(set))
+            }
+            None => bail!("no candidate pairs for election `{id}` in the database or shipped: use --candidates FILE"),
         };
     }
     if let Some(path) = &args.candidates {
@@ -138,6 +148,36 @@ fn candidate_set(args: &ScreenArgs) -> anyhow::Result<Option<CandidateSet>> {
         return Ok(Some(CandidateSet::from_toml(&text).with_context(|| format!("{}", path.display()))?));
     }
     Ok(None)
+}
+
+/// The pairs of election `id` entered in the database, when there is a database (an existing SQLite file or a
+/// PostgreSQL URL; screening never creates one) and it has pairs for the election.
+fn stored_candidates(store: &crate::StoreArgs, id: &str) -> anyhow::Result<Option<CandidateSet>> {
+    let has_url = store.database_url.as_deref().is_some_and(|u| !u.trim().is_empty());
+    if !has_url && !store.data_dir.join("netra.sqlite").exists() {
+        return Ok(None);
+    }
+    let pairs = crate::runtime()?.block_on(async {
+        let opened = crate::open_store(store).await?;
+        opened.candidate_pairs(Some(id)).await.context("cannot read the candidate pairs")
+    })?;
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let pairs = pairs
+        .into_iter()
+        .map(|p| netra_screen::candidates::Pair {
+            election: None,
+            region: Some(p.region.to_string()),
+            number: u32::try_from(p.ballot_number).unwrap_or(0),
+            names: vec![p.head_name, p.deputy_name],
+            nicknames: p.nicknames,
+            hashtags: p.hashtags,
+            slogans: p.slogans,
+            parties: p.parties,
+        })
+        .collect();
+    Ok(Some(CandidateSet { election: id.to_string(), pairs }))
 }
 
 /// One input line of a batch: its number and byte range in the batch's buffer, or the fact it was too long.

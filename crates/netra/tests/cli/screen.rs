@@ -259,3 +259,36 @@ fn the_shipped_model_is_reproducible_and_the_seeds_are_not_violations() {
         assert_eq!(row["violation"], false, "seed {} is prevention news, not a violation", row["id"]);
     }
 }
+
+#[test]
+fn an_elections_candidates_come_from_the_database_when_it_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = super::Server::start(&["--demo", "--data-dir", dir.path().to_str().unwrap()], &[]);
+    // Once it answers, the demo data is in and Ctrl-C is handled.
+    let (status, _) = super::http_get(&server.address, "/healthz");
+    assert_eq!(status, "HTTP/1.0 200 OK");
+    let (clean, _) = server.interrupt();
+    assert!(clean);
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": 1, \"text\": \"Warga Bandung ayo dukung #FarhanErwin, Bandung Utama!\", \"region\": \"32.73.01\"}\n",
+    )
+    .unwrap();
+    let output = dir.path().join("out.jsonl");
+    let result = run(netra()
+        .args(["screen", "--election", "pilkada-2024", "--data-dir"])
+        .arg(dir.path().join("demo"))
+        .arg("--input")
+        .arg(&input)
+        .arg("--output")
+        .arg(&output));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("candidate pairs of pilkada-2024 from the database"), "{stderr}");
+    let rows = lines(&output);
+    let named = &rows[0]["candidates"][0];
+    assert_eq!(named["name"], "Muhammad Farhan – Erwin", "{}", rows[0]);
+    assert_eq!(named["region"], "32.73");
+    assert_eq!(named["number"], 2);
+}
