@@ -175,7 +175,16 @@ impl Screener {
                 by_pair.entry(pair).or_default().push((field, hit.start, hit.end));
             }
         }
-        let numbers_identify = set.single_contest() || region.is_some();
+        // A ballot number alone names a pair only when one contest is in view: the list has one, or the post's
+        // region is covered by one (a regency sits inside its province's governor race too).
+        let numbers_identify = set.single_contest()
+            || region.is_some_and(|r| {
+                let mut contests: Vec<(&Option<String>, &Option<String>)> =
+                    set.pairs.iter().filter(|p| p.covers(r)).map(|p| (&p.election, &p.region)).collect();
+                contests.sort();
+                contests.dedup();
+                contests.len() == 1
+            });
         by_pair
             .into_iter()
             .filter(|(_, found)| {

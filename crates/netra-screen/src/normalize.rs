@@ -359,8 +359,9 @@ impl Normalizer {
             // Reduplication with a hyphen: `calon-calon`.
             let halves: Vec<&str> = part.split('-').filter(|h| !h.is_empty()).collect();
             if halves.len() == 2 && halves[0] == halves[1] {
-                self.push(halves[0], orig, out);
-                self.push(halves[1], orig, out);
+                // Each half still gets the letter/digit treatment (`j2-j2` is `j 2 j 2`, as a second pass reads it).
+                self.word_part(halves[0], orig, out);
+                self.word_part(halves[1], orig, out);
                 continue;
             }
             for half in halves {
@@ -428,6 +429,7 @@ mod tests {
     #[test]
     fn writes_out_reduplication_but_not_after_number_words() {
         assert_eq!(norm("calon2 dan calon-calon"), "calon calon dan calon calon");
+        assert_eq!(norm("J2------J2------"), "j 2 j 2", "found by the fuzzer: halves split like any word");
         assert_eq!(norm("nomor2 no2"), "nomor 2 nomor 2");
     }
 

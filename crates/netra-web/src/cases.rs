@@ -507,13 +507,60 @@ fn admissibility_sections(file: &CaseFile, l: Locale) -> Vec<Section> {
     ]
 }
 
+/// The candidate pairs of one election as the screening engine reads them.
+pub fn candidate_set(election: &str, pairs: Vec<netra_store::accounts::CandidatePair>) -> netra_screen::CandidateSet {
+    let pairs = pairs
+        .into_iter()
+        .map(|p| netra_screen::candidates::Pair {
+            election: None,
+            region: Some(p.region.to_string()),
+            number: u32::try_from(p.ballot_number).unwrap_or(0),
+            names: vec![p.head_name, p.deputy_name],
+            nicknames: p.nicknames,
+            hashtags: p.hashtags,
+            slogans: p.slogans,
+            parties: p.parties,
+        })
+        .collect();
+    netra_screen::CandidateSet { election: election.to_string(), pairs }
+}
+
+/// The screener for a case: with its election's candidate pairs as entered in the database (admin `/paslon`),
+/// compiled once per distinct list and kept (a few elections at most), or with the shipped lists.
+async fn screener_for(state: &AppState, election: Option<&str>) -> netra_screen::Screener {
+    static COMPILED: std::sync::Mutex<Vec<(netra_screen::CandidateSet, netra_screen::Screener)>> =
+        std::sync::Mutex::new(Vec::new());
+    let Some(id) = election else { return netra_screen::Screener::builtin() };
+    let pairs = state.store.candidate_pairs(Some(id)).await.unwrap_or_default();
+    if pairs.is_empty() {
+        return netra_screen::Screener::builtin();
+    }
+    let set = candidate_set(id, pairs);
+    if let Some((_, screener)) = COMPILED.lock().expect("not poisoned").iter().find(|(s, _)| *s == set) {
+        return screener.clone();
+    }
+    let screener = match netra_screen::Screener::with_model(netra_screen::engine::builtin_model(), Some(set.clone())) {
+        Ok(screener) => screener,
+        Err(error) => {
+            tracing::warn!(%error, election = id, "candidate pairs do not compile; screening without them");
+            return netra_screen::Screener::builtin();
+        }
+    };
+    let mut compiled = COMPILED.lock().expect("not poisoned");
+    compiled.retain(|(s, _)| s.election != set.election);
+    compiled.push((set, screener.clone()));
+    if compiled.len() > 8 {
+        compiled.remove(0);
+    }
+    screener
+}
+
 /// The screening engine on the narrative: its verdict, the evidence spans marked in the text, the acts with their
 /// catalogue items applicable on the event date, and the candidates the text names.
-fn triage_sections(file: &CaseFile, l: Locale) -> Vec<Section> {
+fn triage_sections(file: &CaseFile, screener: &netra_screen::Screener, l: Locale) -> Vec<Section> {
     let case = &file.case;
     let text = &case.description;
     let election = case.election_id.as_deref().and_then(netra_core::builtin::election);
-    let screener = netra_screen::Screener::builtin();
     let region = case.region.to_string();
     let verdict = screener.screen(text, Some(region.as_str()));
     // Evidence offsets are in characters; the page cuts the text by bytes.
@@ -1074,7 +1121,8 @@ async fn case_page(state: &AppState, user: &SessionUser, desk: &CaseDesk<'_>, fi
     for section in admissibility_sections(file, l) {
         page = page.section(section);
     }
-    for section in triage_sections(file, l) {
+    let screener = screener_for(state, case.election_id.as_deref()).await;
+    for section in triage_sections(file, &screener, l) {
         page = page.section(section);
     }
     for section in duplicate_sections(desk, file, l).await {

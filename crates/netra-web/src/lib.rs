@@ -21,6 +21,8 @@ mod admin;
 mod api;
 pub mod auth;
 mod cases;
+
+pub use cases::candidate_set;
 mod pages;
 pub mod report;
 pub mod staff;

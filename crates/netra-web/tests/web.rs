@@ -1682,7 +1682,7 @@ async fn a_report_from_the_public_form_reaches_a_sanction_through_the_staff_page
         ("csrf", csrf.clone()),
         (
             "description",
-            "Camat Asep Sunandar mengunggah foto berpose dua jari bersama paslon nomor 2 di Facebook dan mengajak warga memilih."
+            "Camat Asep Sunandar mengunggah foto berpose dua jari bersama paslon nomor 2 di Facebook dan mengajak warga memilih. #BandungBedas"
                 .into(),
         ),
         ("occurred_on", "2024-11-10".into()),

@@ -164,20 +164,7 @@ fn stored_candidates(store: &crate::StoreArgs, id: &str) -> anyhow::Result<Optio
     if pairs.is_empty() {
         return Ok(None);
     }
-    let pairs = pairs
-        .into_iter()
-        .map(|p| netra_screen::candidates::Pair {
-            election: None,
-            region: Some(p.region.to_string()),
-            number: u32::try_from(p.ballot_number).unwrap_or(0),
-            names: vec![p.head_name, p.deputy_name],
-            nicknames: p.nicknames,
-            hashtags: p.hashtags,
-            slogans: p.slogans,
-            parties: p.parties,
-        })
-        .collect();
-    Ok(Some(CandidateSet { election: id.to_string(), pairs }))
+    Ok(Some(netra_web::candidate_set(id, pairs)))
 }
 
 /// One input line of a batch: its number and byte range in the batch's buffer, or the fact it was too long.
