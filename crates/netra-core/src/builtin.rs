@@ -86,14 +86,6 @@ pub fn regions() -> &'static RegionSet {
     REGIONS.get_or_init(|| RegionSet::from_csv(PROVINCES, REGENCIES, DISTRICTS).unwrap_or_else(|e| panic!("{e}")))
 }
 
-const TRIAGE_RULES: &str = include_str!("../../../data/triage/keywords.toml");
-
-/// The keyword rules of the triage panel.
-pub fn triage_rules() -> &'static crate::triage::TriageRules {
-    static RULES: OnceLock<crate::triage::TriageRules> = OnceLock::new();
-    RULES.get_or_init(|| crate::triage::TriageRules::from_toml(TRIAGE_RULES).unwrap_or_else(|e| panic!("{e}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

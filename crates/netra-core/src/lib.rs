@@ -21,7 +21,6 @@ pub mod region;
 pub mod role;
 pub mod sanction;
 pub mod totp;
-pub mod triage;
 pub mod workflow;
 
 pub use locale::{Locale, Localized};

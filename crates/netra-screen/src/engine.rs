@@ -62,12 +62,13 @@ pub struct Verdict {
     pub explanation: Vec<Evidence>,
 }
 
-/// Normaliser, matcher and model, ready to screen.
+/// Normaliser, matcher and model, ready to screen. Cloning is cheap (shared parts).
 #[derive(Debug, Clone)]
 pub struct Screener {
-    featurizer: Featurizer,
+    featurizer: Arc<Featurizer>,
     model: Arc<Model>,
-    catalogue: &'static Catalogue,
+    /// Catalogue item codes per act, looked up once rather than per flagged post.
+    items: Arc<[Vec<&'static str>; 15]>,
 }
 
 /// The repository's trained model.
@@ -87,10 +88,7 @@ impl Screener {
     /// The featurizer used for training and for screening without a chosen election: the built-in lexicon and
     /// every shipped candidate list.
     pub fn training_featurizer(bits: u32) -> Featurizer {
-        let normalizer = Normalizer::builtin().clone();
-        let matcher = Matcher::new(&normalizer, &Lexicon::builtin(), Some(CandidateSet::builtin_all()))
-            .expect("the built-in lexicon compiles");
-        Featurizer { normalizer, matcher, bits }
+        featurizer(bits, None).expect("the built-in lexicon compiles")
     }
 
     /// The built-in model with every shipped candidate list.
@@ -106,33 +104,31 @@ impl Screener {
 
     /// A screener with `model` and the candidates of one election (or every shipped list with `None`).
     pub fn with_model(model: Arc<Model>, candidates: Option<CandidateSet>) -> Result<Screener, LexiconError> {
-        let normalizer = Normalizer::builtin().clone();
-        let candidates = candidates.unwrap_or_else(CandidateSet::builtin_all);
-        let matcher = Matcher::new(&normalizer, &Lexicon::builtin(), Some(candidates))?;
-        let featurizer = Featurizer { normalizer, matcher, bits: model.info.bits };
-        Ok(Screener { featurizer, model, catalogue: netra_core::builtin::catalogue() })
+        let featurizer = Arc::new(featurizer(model.info.bits, candidates)?);
+        let catalogue: &'static Catalogue = netra_core::builtin::catalogue();
+        let items = Arc::new(ActLabel::ALL.map(|act| catalogue.items_for_act(act).map(|i| i.code.as_str()).collect()));
+        Ok(Screener { featurizer, model, items })
     }
 
     pub fn model(&self) -> &Model {
         &self.model
     }
 
-    /// Per-head probabilities only (for evaluation). A text without a single word scores zero everywhere.
+    /// Per-head probabilities only (for evaluation).
     pub fn scores(&self, text: &str) -> Scores {
-        let analysis = self.featurizer.analyse(text, None);
-        if analysis.normalized.text.is_empty() {
-            return [0.0; HEADS];
-        }
-        self.model.scores(&analysis.features)
+        self.scores_of(&self.featurizer.analyse(text, None))
+    }
+
+    /// Nothing to judge in a text without a word (empty, punctuation, emoji only): zero everywhere.
+    fn scores_of(&self, analysis: &Analysis) -> Scores {
+        if analysis.normalized.text.is_empty() { [0.0; HEADS] } else { self.model.scores(&analysis.features) }
     }
 
     /// Screens `text`; `region` (a region code of any level) narrows the candidates to that contest.
     pub fn screen(&self, text: &str, region: Option<&str>) -> Verdict {
         let mut occurrences = Vec::new();
         let analysis = self.featurizer.analyse(text, Some(&mut occurrences));
-        // Nothing to judge in a text without a word (empty, punctuation, emoji only).
-        let scores =
-            if analysis.normalized.text.is_empty() { [0.0; HEADS] } else { self.model.scores(&analysis.features) };
+        let scores = self.scores_of(&analysis);
         let (violation, acts) = self.model.decide(&scores);
         let candidates = self.candidates(text, &analysis.normalized, &analysis.hits, region);
         let mut verdict = Verdict {
@@ -140,10 +136,10 @@ impl Screener {
             score: round4(scores[0]),
             acts: acts
                 .iter()
-                .map(|&h| {
-                    let act = ActLabel::ALL[h - 1];
-                    let items = self.catalogue.items_for_act(act).map(|i| i.code.as_str()).collect();
-                    ActScore { act, score: round4(scores[h]), items }
+                .map(|&h| ActScore {
+                    act: ActLabel::ALL[h - 1],
+                    score: round4(scores[h]),
+                    items: self.items[h - 1].clone(),
                 })
                 .collect(),
             candidates,
@@ -293,14 +289,17 @@ impl Screener {
     }
 }
 
+/// The built-in normaliser and lexicon with `candidates` (every shipped list with `None`).
+fn featurizer(bits: u32, candidates: Option<CandidateSet>) -> Result<Featurizer, LexiconError> {
+    let normalizer = Normalizer::builtin().clone();
+    let candidates = candidates.unwrap_or_else(CandidateSet::builtin_all);
+    let matcher = Matcher::new(&normalizer, &Lexicon::builtin(), Some(candidates))?;
+    Ok(Featurizer { normalizer, matcher, bits })
+}
+
 /// A byte range of the original text.
 type Span = (usize, usize);
 
 fn round4(x: f32) -> f32 {
     (x * 10_000.0).round() / 10_000.0
-}
-
-/// Every head's name, in model order.
-pub fn head_names() -> [&'static str; HEADS] {
-    std::array::from_fn(head_name)
 }

@@ -189,11 +189,6 @@ impl Matcher {
         (name, *act)
     }
 
-    /// The index of the group named `name`.
-    pub fn group_index(&self, name: &str) -> Option<u16> {
-        self.groups.iter().position(|(n, _)| n == name).map(|i| i as u16)
-    }
-
     /// Phrase `phrase` as written in the lexicon (without `*`).
     pub fn phrase(&self, phrase: u32) -> &str {
         &self.phrases[phrase as usize]

@@ -138,6 +138,12 @@ impl Model {
         (true, acts)
     }
 
+    /// [`Model::decide`] with the acts as labels.
+    pub fn decide_acts(&self, scores: &Scores) -> (bool, Vec<ActLabel>) {
+        let (violation, heads) = self.decide(scores);
+        (violation, heads.into_iter().map(|h| ActLabel::ALL[h - 1]).collect())
+    }
+
     /// Writes the model file.
     pub fn to_bytes(&self) -> Vec<u8> {
         let header = serde_json::to_vec(&self.info).expect("the header serialises");

@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use netra_core::catalogue::ActLabel;
 use netra_screen::CandidateSet;
 use netra_screen::engine::Screener;
 use netra_screen::eval::Evaluation;
@@ -202,7 +201,7 @@ impl<R: BufRead> LineReader<R> {
                 }
                 break;
             }
-            let (chunk, done) = match memchr(available) {
+            let (chunk, done) = match memchr::memchr(b'\n', available) {
                 Some(at) => (&available[..at], Some(at + 1)),
                 None => (available, None),
             };
@@ -231,10 +230,6 @@ impl<R: BufRead> LineReader<R> {
         batch.lines.push(Line::Text { number: self.number, start, end: batch.bytes.len() });
         Ok(Some(consumed))
     }
-}
-
-fn memchr(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
 }
 
 /// What a run of lines produced: the output lines, in order, and the bad lines.
@@ -504,9 +499,7 @@ fn model_eval(args: EvalArgs) -> anyhow::Result<()> {
     let rows = read_labelled(&args.input)?;
     let mut evaluation = Evaluation::default();
     for row in &rows {
-        let scores = screener.scores(&row.text);
-        let (violation, heads) = screener.model().decide(&scores);
-        let acts: Vec<ActLabel> = heads.iter().map(|&h| ActLabel::ALL[h - 1]).collect();
+        let (violation, acts) = screener.model().decide_acts(&screener.scores(&row.text));
         evaluation.add(row.violation, &row.acts, violation, &acts);
     }
     if args.json {
@@ -544,11 +537,11 @@ fn model_cv(args: CvArgs) -> anyhow::Result<()> {
         let mut train_rows: Vec<Example> =
             rows.iter().zip(&folds).filter(|(_, f)| **f != k).map(|(r, _)| example(r)).collect();
         train_rows.extend(always.iter().map(example));
-        let model = train(&featurizer, &train_rows, &options, Vec::new());
+        let model = Arc::new(train(&featurizer, &train_rows, &options, Vec::new()));
+        // Scored as `netra screen` and `netra model eval` score.
+        let screener = Screener::with_model(model, None)?;
         for (row, _) in rows.iter().zip(&folds).filter(|(_, f)| **f == k) {
-            let scores = model.scores(&featurizer.analyse(&row.text, None).features);
-            let (violation, heads) = model.decide(&scores);
-            let acts: Vec<ActLabel> = heads.iter().map(|&h| ActLabel::ALL[h - 1]).collect();
+            let (violation, acts) = screener.model().decide_acts(&screener.scores(&row.text));
             evaluation.add(row.violation, &row.acts, violation, &acts);
         }
     }
