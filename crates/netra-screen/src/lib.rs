@@ -10,6 +10,7 @@
 //! 4. [`engine`]: the [`Screener`], which decides and explains with spans into the original text;
 //! 5. [`input`] and [`eval`]: JSONL line parsing and the evaluation report.
 
+pub mod batch;
 pub mod candidates;
 pub mod engine;
 pub mod eval;
