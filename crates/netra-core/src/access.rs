@@ -32,6 +32,9 @@ pub enum Permission {
     HandleCases,
     /// Enter findings (temuan) and reports received in person.
     IntakeCases,
+    /// Cyber patrol: keep civil servants' known accounts, screen batches of social-media posts and review the
+    /// flagged posts of known accounts (opening a finding needs `IntakeCases` too).
+    Patrol,
 }
 
 impl Role {
@@ -51,7 +54,7 @@ impl Role {
             ),
             Role::AgencyAdmin => matches!(permission, ManageUsers | ManageAgencies | ViewAudit),
             Role::BawasluKabKota | Role::BawasluProvinsi | Role::BawasluRi => {
-                matches!(permission, ManageCandidates | ViewCandidates | ViewAudit | HandleCases | IntakeCases)
+                matches!(permission, ManageCandidates | ViewCandidates | ViewAudit | HandleCases | IntakeCases | Patrol)
             }
             Role::BknRegional | Role::BknPusat | Role::PpkOffice | Role::Inspektorat => {
                 matches!(permission, ViewCandidates | ViewAudit | HandleCases)

@@ -109,7 +109,8 @@ async fn generate(store: &dyn Store, count: usize) -> Duration {
             detail: "{}".into(),
             at: now,
         };
-        let new = NewCase { case, report: None, evidence: Vec::new(), event, notifications: Vec::new() };
+        let new =
+            NewCase { case, report: None, evidence: Vec::new(), event, notifications: Vec::new(), from_post: None };
         store.create_case(&ctx, &new).await.unwrap();
         if (n + 1) % 10_000 == 0 {
             eprintln!("  {} cases ({:.0} s)", n + 1, started.elapsed().as_secs_f64());

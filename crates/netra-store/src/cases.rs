@@ -312,6 +312,9 @@ pub struct NewCase {
     pub evidence: Vec<EvidenceRecord>,
     pub event: CaseEvent,
     pub notifications: Vec<Notification>,
+    /// The flagged social-media post this finding was opened from: marked opened in the same transaction, which
+    /// fails with `Conflict` when the post is no longer waiting for review.
+    pub from_post: Option<String>,
 }
 
 /// A workflow transition to persist.

@@ -22,6 +22,7 @@ pub use accounts::{
     AccountStore, AuditContext, AuditFilter, AuditRecord, AuditStore, CandidateStore, verify_audit_chain,
 };
 pub use cases::CaseStore;
+pub use patrol::PatrolStore;
 
 pub mod access;
 pub mod accounts;
@@ -33,11 +34,13 @@ pub mod demo;
 pub mod evidence;
 pub mod mail;
 mod migrations;
+pub mod patrol;
 pub mod postgres;
 pub mod seal;
 mod shared;
 mod shared_accounts;
 mod shared_cases;
+mod shared_patrol;
 pub mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -167,7 +170,15 @@ pub trait MetaStore: Send + Sync {
 /// Everything the application stores. Obtain one with [`open`].
 #[async_trait]
 pub trait Store:
-    RegionStore + ElectionStore + MetaStore + AccountStore + CandidateStore + AuditStore + CaseStore + fmt::Debug
+    RegionStore
+    + ElectionStore
+    + MetaStore
+    + AccountStore
+    + CandidateStore
+    + AuditStore
+    + CaseStore
+    + PatrolStore
+    + fmt::Debug
 {
     /// The database behind this store.
     fn backend(&self) -> Backend;

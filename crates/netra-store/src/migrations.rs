@@ -23,6 +23,7 @@ pub fn sqlite() -> Migrator {
         (2, "accounts and audit", include_str!("../migrations/sqlite/0002_accounts_and_audit.sql")),
         (3, "cases", include_str!("../migrations/sqlite/0003_cases.sql")),
         (4, "mail", include_str!("../migrations/sqlite/0004_mail.sql")),
+        (5, "patrol", include_str!("../migrations/sqlite/0005_patrol.sql")),
     ])
 }
 
@@ -33,5 +34,6 @@ pub fn postgres() -> Migrator {
         (2, "accounts and audit", include_str!("../migrations/postgres/0002_accounts_and_audit.sql")),
         (3, "cases", include_str!("../migrations/postgres/0003_cases.sql")),
         (4, "mail", include_str!("../migrations/postgres/0004_mail.sql")),
+        (5, "patrol", include_str!("../migrations/postgres/0005_patrol.sql")),
     ])
 }

@@ -11,6 +11,7 @@ use sqlx::{Postgres, Transaction};
 use crate::shared::{impl_shared_store, search_key};
 use crate::shared_accounts::impl_account_store;
 use crate::shared_cases::impl_case_store;
+use crate::shared_patrol::impl_patrol_store;
 use crate::{Backend, Store, StoreResult};
 
 /// Store on a PostgreSQL database.
@@ -80,6 +81,7 @@ impl PgStore {
 impl_shared_store!(PgStore, Postgres);
 impl_account_store!(PgStore, Postgres);
 impl_case_store!(PgStore, Postgres);
+impl_patrol_store!(PgStore, Postgres);
 
 #[async_trait]
 impl Store for PgStore {

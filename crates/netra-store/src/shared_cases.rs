@@ -658,6 +658,23 @@ macro_rules! impl_case_store {
                 .await?;
                 Self::insert_evidence(&mut tx, ctx, &case, &new.evidence).await?;
                 Self::insert_notifications(&mut tx, &new.notifications).await?;
+                if let Some(post_id) = &new.from_post {
+                    use $crate::shared_patrol::{POST_BY_ID, POST_OPENED, PostRow, post_audit, utc};
+                    let done = sqlx::query(POST_OPENED)
+                        .bind(post_id)
+                        .bind(&case.id)
+                        .bind(&ctx.actor)
+                        .bind(utc(ctx.at))
+                        .execute(&mut *tx)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err($crate::StoreError::Conflict("unggahan ini sudah ditinjau".into()));
+                    }
+                    let row: PostRow = sqlx::query_as(POST_BY_ID).bind(post_id).fetch_one(&mut *tx).await?;
+                    let post: $crate::patrol::FlaggedPost = row.try_into()?;
+                    let summary = format!("Temuan {} dibuka dari unggahan {}", case.number, post.id);
+                    Self::append_audit(&mut tx, ctx, post_audit("patrol_post.open", &post, summary)).await?;
+                }
                 tx.commit().await?;
                 Ok(number)
             }

@@ -574,7 +574,10 @@ async fn a_ppk_that_lets_the_follow_up_deadline_pass_is_flagged_once_and_bkn_is_
             at: NOW,
         };
         store
-            .create_case(&ctx, &NewCase { case, report: None, evidence: vec![], event, notifications: vec![] })
+            .create_case(
+                &ctx,
+                &NewCase { case, report: None, evidence: vec![], event, notifications: vec![], from_post: None },
+            )
             .await
             .unwrap();
         ids.push(id);
@@ -593,5 +596,119 @@ async fn a_ppk_that_lets_the_follow_up_deadline_pass_is_flagged_once_and_bkn_is_
     let told = store.notifications(&bkn.id, 10).await.unwrap();
     assert!(told.iter().any(|n| n.body.contains(&flagged.number) && n.body.contains("2024-11-20")), "{told:?}");
     assert_eq!(netra_store::casework::flag_silent_ppks(store.as_ref(), NOW).await.unwrap(), 0, "once");
+    assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
+}
+
+contract_shared!(patrol_accounts_batches_queue_and_findings);
+async fn patrol_accounts_batches_queue_and_findings(store: Arc<dyn Store>) {
+    use netra_store::casework::{Vault, screen_batch};
+    use netra_store::patrol::Review;
+
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _) = Vault::open(store.as_ref(), dir.path(), NOW).await.unwrap();
+    let kab = demo_principal(&store, "bawaslu.kabbandung").await;
+    let prov = demo_principal(&store, "bawaslu.jabar").await;
+    let bkn = demo_principal(&store, "bkn.kanreg3").await;
+    assert!(matches!(bkn.patrol_desk(&store), Err(AccessError::Denied)), "patrol is Bawaslu's");
+    let kab_desk = kab.patrol_desk(&store).unwrap();
+    let prov_desk = prov.patrol_desk(&store).unwrap();
+    let before = store.asn_accounts(None, 100).await.unwrap().len();
+
+    // An import with one row outside the jurisdiction and one unknown agency imports nothing and names both.
+    let header = "platform,akun,nama,nip,jabatan,instansi,kode_wilayah\n";
+    let bad = format!(
+        "{header}instagram,@Asep.Camat,Asep Sunandar,,Camat Cileunyi,pemkab-bandung,32.04\n\
+         x,guru_eko,Eko,,Guru,,35.78\n\
+         x,guru_dedi,Dedi,,Guru,pemkab-entah,32.04\n"
+    );
+    let Err(AccessError::Invalid(errors)) = kab_desk.import_accounts(bad.as_bytes(), NOW).await else {
+        panic!("refused")
+    };
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].id.starts_with("baris 3, kolom kode_wilayah"), "{errors:?}");
+    assert!(errors[1].id.starts_with("baris 4, kolom instansi"), "{errors:?}");
+    assert_eq!(store.asn_accounts(None, 100).await.unwrap().len(), before, "nothing half-written");
+
+    let good = format!(
+        "{header}instagram,@Asep.Camat,Asep Sunandar,,Camat Cileunyi,pemkab-bandung,32.04\n\
+         x,https://x.com/guru_dedi,Dedi Kurnia,,Guru SD,,32.04.05\n"
+    );
+    let import = kab_desk.import_accounts(good.as_bytes(), NOW).await.unwrap();
+    assert_eq!((import.added, import.updated), (2, 0));
+    let again = kab_desk.import_accounts(good.replace("Guru SD", "Guru SMP").as_bytes(), NOW).await.unwrap();
+    assert_eq!((again.added, again.updated), (0, 2), "a re-import updates in place");
+    let city = format!("{header}facebook,rina.lurah,Rina Marlina,,Lurah,,32.73\n");
+    prov_desk.import_accounts(city.as_bytes(), NOW).await.unwrap();
+    let mine = kab_desk.accounts(100).await.unwrap();
+    assert!(mine.iter().any(|a| a.handle == "guru_dedi" && a.position == "Guru SMP"));
+    assert!(!mine.iter().any(|a| a.handle == "rina.lurah"), "Kota Bandung is not the kabupaten's");
+    assert_eq!(store.asn_accounts_by_handle(&["asep.camat".into(), "rina.lurah".into()]).await.unwrap().len(), 2);
+
+    // A batch: partisan posts by two known accounts (one in each jurisdiction) and an unknown one, a neutral
+    // post by a known account, and a broken line.
+    let partisan = "Ayo dukung dan coblos paslon nomor 2! Salam dua jari, menangkan pasangan kita di pilkada";
+    let batch = format!(
+        "akun,url,waktu,teks\n\
+         @asep.camat,https://www.instagram.com/p/abc/,2024-09-28 08:30,\"{partisan}\"\n\
+         guru_dedi,https://x.com/guru_dedi/status/1,2024-09-28 09:00,Selamat pagi anak-anak. Besok ujian matematika.\n\
+         akun_lain,,2024-09-28 10:00,\"{partisan}\"\n\
+         rina.lurah,,2024-09-29,\"{partisan}\"\n\
+         rina.lurah,,kemarin,teks\n"
+    );
+    let screener = netra_screen::Screener::builtin();
+    let screened = screen_batch(&screener, "patroli.csv", batch.as_bytes());
+    assert_eq!((screened.lines, screened.posts, screened.problems.len()), (5, 4, 1));
+    let saved = kab_desk.record(screened, Some("pilkada-2024".into()), NOW).await.unwrap();
+    assert_eq!((saved.posts, saved.flagged, saved.queued, saved.problem_count), (4, 3, 2, 1));
+    let (stored, posts) = kab_desk.batch(&saved.id).await.unwrap();
+    assert_eq!(stored, saved);
+    assert_eq!(posts.iter().map(|p| p.line).collect::<Vec<_>>(), [2, 4, 5]);
+    assert_eq!(posts[1].review, Review::None, "an unknown account is not queued");
+    assert!(prov_desk.batch(&saved.id).await.is_ok(), "the province sees its regencies' batches");
+
+    // Each jurisdiction's queue holds its own accounts' posts.
+    let kab_queue = kab_desk.queue(100).await.unwrap();
+    assert_eq!(kab_queue.iter().map(|p| p.account.as_str()).collect::<Vec<_>>(), ["@asep.camat"]);
+    let prov_queue = prov_desk.queue(100).await.unwrap();
+    assert_eq!(prov_queue.len(), 2);
+    let city_post = prov_queue.iter().find(|p| p.account == "rina.lurah").unwrap().id.clone();
+    assert!(matches!(kab_desk.queued_post(&city_post).await, Err(AccessError::NotFound)));
+    assert!(matches!(kab_desk.dismiss(&city_post, "Bukan ASN yang dimaksud", NOW).await, Err(AccessError::NotFound)));
+    assert!(matches!(prov_desk.dismiss(&city_post, "x", NOW).await, Err(AccessError::Invalid(_))));
+    prov_desk.dismiss(&city_post, "Akun parodi, bukan milik lurah", NOW).await.unwrap();
+    assert!(matches!(
+        prov_desk.dismiss(&city_post, "Akun parodi, bukan milik lurah", NOW).await,
+        Err(AccessError::Conflict(_))
+    ));
+    assert_eq!(store.patrol_post(&city_post).await.unwrap().unwrap().review, Review::Dismissed);
+
+    // Opening a finding: the case names the civil servant, links the post and keeps it as text evidence.
+    let post_id = kab_queue[0].id.clone();
+    let submitted = kab_desk.open_finding(&vault, &post_id, NOW).await.unwrap();
+    let case = store.case(&submitted.case_id).await.unwrap().unwrap();
+    assert_eq!(case.origin, netra_core::intake::CaseOrigin::Finding);
+    assert_eq!((case.person.name.as_str(), case.person.position.as_str()), ("Asep Sunandar", "Camat Cileunyi"));
+    assert_eq!(case.person.agency_text, "Pemerintah Kabupaten Bandung");
+    assert_eq!(case.links, ["https://www.instagram.com/p/abc/"]);
+    assert_eq!(case.occurred_on, time::macros::date!(2024 - 09 - 28));
+    let evidence = store.case_evidence(&case.id).await.unwrap();
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(evidence[0].content_type, "text/plain");
+    let bytes = vault.blobs.read(&evidence[0].sha256).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains(partisan) && text.contains("@asep.camat") && text.contains("patroli.csv"), "{text}");
+    let post = store.patrol_post(&post_id).await.unwrap().unwrap();
+    assert_eq!((post.review, post.case_id.as_deref()), (Review::Opened, Some(case.id.as_str())));
+    assert!(kab_desk.queue(100).await.unwrap().is_empty(), "the post left the queue");
+    assert!(matches!(kab_desk.open_finding(&vault, &post_id, NOW).await, Err(AccessError::Conflict(_))));
+    let cases_before = store.list_cases(&netra_store::cases::CaseQuery::new(netra_store::cases::CaseScope::All)).await;
+    assert_eq!(cases_before.unwrap().len(), 1, "no second case");
+
+    let trail = store.audit_entries(&netra_store::AuditFilter::default(), 500).await.unwrap();
+    for action in ["asn_account.import", "patrol_batch.create", "patrol_post.dismiss", "patrol_post.open"] {
+        assert!(trail.iter().any(|e| e.action == action), "{action} audited");
+    }
     assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
 }

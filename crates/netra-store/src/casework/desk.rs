@@ -497,6 +497,7 @@ impl CaseDesk<'_> {
             ctx: self.ctx(now),
             uploaded_by: &self.principal.user.id,
             office: Some(self.principal.office.clone()),
+            from_post: None,
         };
         file_case(self.store.as_ref(), vault, report, filing, files, now).await
     }

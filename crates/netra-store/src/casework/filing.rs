@@ -387,6 +387,8 @@ pub(crate) struct Filing<'a> {
     pub(crate) uploaded_by: &'a str,
     /// Office entering the case (staff intake), which then holds it.
     pub(crate) office: Option<Office>,
+    /// The flagged post a finding is opened from.
+    pub(crate) from_post: Option<String>,
 }
 
 pub(crate) async fn file_case(
@@ -493,7 +495,7 @@ pub(crate) async fn file_case(
         _ => Vec::new(),
     };
     let (evidence, created) = commit_evidence(vault, &case_id, Some(&report_id), filing.uploaded_by, files, now)?;
-    let new = NewCase { case, report: Some(report_row), evidence, event, notifications };
+    let new = NewCase { case, report: Some(report_row), evidence, event, notifications, from_post: filing.from_post };
     match store.create_case(&filing.ctx, &new).await {
         Ok(number) => Ok(Submitted { case_id, case_number: number, report_id: Some(report_id), receipt }),
         Err(error) => {
@@ -521,6 +523,7 @@ pub async fn submit_public_report(
         ctx,
         uploaded_by: "public",
         office: None,
+        from_post: None,
     };
     file_case(store, vault, report, filing, files, now).await
 }

@@ -12,10 +12,12 @@ mod custody;
 mod desk;
 mod directory;
 mod filing;
+mod patrol;
 mod reporter;
 
 pub use custody::*;
 pub use desk::*;
 use directory::*;
 pub use filing::*;
+pub use patrol::*;
 pub use reporter::*;
