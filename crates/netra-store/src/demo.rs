@@ -6,12 +6,14 @@
 //! Candidate names and ballot numbers follow the KPU determinations of September 2024; nicknames, slogans and
 //! hashtags are illustrative, for the screening engine's demo.
 
+use netra_core::patrol::Platform;
 use netra_core::region::RegionCode;
 use netra_core::role::Role;
 use netra_core::totp::TotpSecret;
 use time::OffsetDateTime;
 
 use crate::accounts::{Agency, AgencyKind, AuditContext, CandidatePair, Office, StaffUser, Unit};
+use crate::patrol::AsnAccount;
 use crate::{Store, StoreResult};
 
 /// Region, ballot number, head, deputy, nicknames, parties, slogans, hashtags.
@@ -256,5 +258,28 @@ pub async fn seed(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Vec<Dem
         };
         store.create_candidate_pair(&ctx, &pair).await?;
     }
+    // Known social-media accounts of civil servants in Kabupaten Bandung, for the cyber-patrol pages (the sample
+    // batch `data/screen/patroli-contoh.csv` has posts by them).
+    let accounts = [
+        (Platform::Instagram, "asep.camat.cileunyi", "Asep Sunandar", "Camat Cileunyi", "32.04.05"),
+        (Platform::Facebook, "dedi.kurnia.guru", "Dedi Kurnia", "Guru SD Negeri 1 Soreang", "32.04"),
+        (Platform::TikTok, "lurah_rina", "Rina Marlina", "Kepala Desa Cinunuk", "32.04.05"),
+    ];
+    let accounts: Vec<AsnAccount> = accounts
+        .into_iter()
+        .map(|(platform, handle, name, position, region)| AsnAccount {
+            id: uuid::Uuid::now_v7().to_string(),
+            platform,
+            handle: handle.into(),
+            name: name.into(),
+            nip: None,
+            position: position.into(),
+            agency_id: Some(bandung.into()),
+            region: code(region),
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    store.upsert_asn_accounts(&ctx, &accounts).await?;
     Ok(logins)
 }

@@ -45,7 +45,7 @@ fn office_today(state: &AppState, user: &SessionUser) -> time::Date {
     local_today(&region, now(state))
 }
 
-fn region_name(code: &RegionCode) -> String {
+pub(crate) fn region_name(code: &RegionCode) -> String {
     match netra_core::builtin::regions().get(code) {
         Some(region) => format!("{} {}", code, region.name),
         None => code.to_string(),
@@ -527,7 +527,7 @@ pub fn candidate_set(election: &str, pairs: Vec<netra_store::accounts::Candidate
 
 /// The screener for a case: with its election's candidate pairs as entered in the database (admin `/paslon`),
 /// compiled once per distinct list and kept (a few elections at most), or with the shipped lists.
-async fn screener_for(state: &AppState, election: Option<&str>) -> netra_screen::Screener {
+pub(crate) async fn screener_for(state: &AppState, election: Option<&str>) -> netra_screen::Screener {
     static COMPILED: std::sync::Mutex<Vec<(netra_screen::CandidateSet, netra_screen::Screener)>> =
         std::sync::Mutex::new(Vec::new());
     let Some(id) = election else { return netra_screen::Screener::builtin() };
@@ -555,18 +555,12 @@ async fn screener_for(state: &AppState, election: Option<&str>) -> netra_screen:
     screener
 }
 
-/// The screening engine on the narrative: its verdict, the evidence spans marked in the text, the acts with their
-/// catalogue items applicable on the event date, and the candidates the text names.
-fn triage_sections(file: &CaseFile, screener: &netra_screen::Screener, l: Locale) -> Vec<Section> {
-    let case = &file.case;
-    let text = &case.description;
-    let election = case.election_id.as_deref().and_then(netra_core::builtin::election);
-    let region = case.region.to_string();
-    let verdict = screener.screen(text, Some(region.as_str()));
-    // Evidence offsets are in characters; the page cuts the text by bytes.
+/// `text` cut into plain and highlighted parts; spans are character offsets (as the engine gives them) and may
+/// overlap.
+pub(crate) fn marked_parts(text: &str, spans: impl Iterator<Item = (usize, usize)>) -> Vec<(String, bool)> {
+    // The page cuts the text by bytes.
     let byte_at = |chars: usize| text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b);
-    let mut spans: Vec<(usize, usize)> =
-        verdict.explanation.iter().map(|e| (byte_at(e.start), byte_at(e.end))).collect();
+    let mut spans: Vec<(usize, usize)> = spans.map(|(start, end)| (byte_at(start), byte_at(end))).collect();
     spans.sort_unstable();
     let mut parts = Vec::new();
     let mut at = 0;
@@ -584,6 +578,18 @@ fn triage_sections(file: &CaseFile, screener: &netra_screen::Screener, l: Locale
     if at < text.len() {
         parts.push((text[at..].to_string(), false));
     }
+    parts
+}
+
+/// The screening engine on the narrative: its verdict, the evidence spans marked in the text, the acts with their
+/// catalogue items applicable on the event date, and the candidates the text names.
+fn triage_sections(file: &CaseFile, screener: &netra_screen::Screener, l: Locale) -> Vec<Section> {
+    let case = &file.case;
+    let text = &case.description;
+    let election = case.election_id.as_deref().and_then(netra_core::builtin::election);
+    let region = case.region.to_string();
+    let verdict = screener.screen(text, Some(region.as_str()));
+    let parts = marked_parts(text, verdict.explanation.iter().map(|e| (e.start, e.end)));
     // The acts the engine flags; when it flags none, its three likeliest, so staff still see where to look.
     let scores = screener.scores(text);
     let mut acts: Vec<(netra_core::catalogue::ActLabel, f32)> = verdict.acts.iter().map(|a| (a.act, a.score)).collect();

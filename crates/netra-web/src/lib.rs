@@ -24,6 +24,7 @@ mod cases;
 
 pub use cases::candidate_set;
 mod pages;
+mod patrol;
 pub mod report;
 pub mod staff;
 
@@ -158,6 +159,15 @@ fn routes() -> Routes {
         .add("POST", "/kasus/{id}/bukti", Staff, post(cases::upload_evidence).layer(upload_limit()))
         .add("GET", "/kasus/{id}/bukti/{evidence}", Staff, get(cases::download_evidence))
         .add("POST", "/kasus/{id}/laporan/{report}/buka", Staff, post(cases::unseal))
+        .add("GET", "/patroli", Staff, get(patrol::home))
+        .add("POST", "/patroli", Staff, post(patrol::upload).layer(batch_limit()))
+        .add("GET", "/patroli/batch/{id}", Staff, get(patrol::batch))
+        .add("GET", "/patroli/antrian", Staff, get(patrol::queue))
+        .add("GET", "/patroli/unggahan/{id}", Staff, get(patrol::post))
+        .add("POST", "/patroli/unggahan/{id}/temuan", Staff, post(patrol::open_finding))
+        .add("POST", "/patroli/unggahan/{id}/abaikan", Staff, post(patrol::dismiss))
+        .add("GET", "/patroli/akun", Staff, get(patrol::accounts))
+        .add("POST", "/patroli/akun", Staff, post(patrol::import_accounts).layer(batch_limit()))
         .add("GET", "/kotak-masuk", Staff, get(cases::inbox))
         .add("POST", "/kotak-masuk/dibaca", Staff, post(cases::inbox_read))
         .add("GET", "/audit", Staff, get(admin::audit_recent))
@@ -177,6 +187,10 @@ const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 fn upload_limit() -> axum::extract::DefaultBodyLimit {
     axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)
+}
+
+fn batch_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(patrol::BATCH_BODY_LIMIT)
 }
 
 /// Ends requests that take too long: uploads (multipart) get longer, for reporters on slow connections.

@@ -53,6 +53,8 @@ pub enum FieldKind {
     Select(Vec<(String, String)>),
     /// Evidence files (several allowed); the form must be [`FormSpec::multipart`].
     File,
+    /// One data file (CSV or JSONL); the form must be [`FormSpec::multipart`].
+    DataFile,
 }
 
 #[derive(Debug, Clone)]
@@ -189,6 +191,9 @@ impl StaffPage {
         if role.can(Permission::HandleCases) {
             nav.push(("/kasus".into(), l.pick("Kasus", "Cases").into()));
             nav.push(("/kotak-masuk".into(), l.pick("Kotak masuk", "Inbox").into()));
+        }
+        if role.can(Permission::Patrol) {
+            nav.push(("/patroli".into(), l.pick("Patroli siber", "Cyber patrol").into()));
         }
         if role.can(Permission::ViewCandidates) {
             nav.push(("/paslon".into(), l.pick("Pasangan calon", "Candidate pairs").into()));

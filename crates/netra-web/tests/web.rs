@@ -420,6 +420,110 @@ async fn forms_show_errors_beside_fields_and_changes_are_audited() {
     assert_eq!(pair.hashtags, ["#UjiMenang"]);
 }
 
+#[tokio::test]
+async fn the_patrol_pages_take_a_batch_of_posts_to_a_finding() {
+    let app = Staffed::spawn().await;
+    let (token, csrf) = app.session_for("bawaslu.kabbandung").await;
+    let cookie = session_cookie(&token);
+    let form = [("csrf", csrf.clone())];
+    let header = "platform,akun,nama,nip,jabatan,instansi,kode_wilayah\n";
+
+    // Known accounts: a file with a bad row imports nothing and names the line; a row in another regency is
+    // a refusal; a good file imports.
+    let bad = format!("{header}instagram,@asep.camat,Asep Sunandar,123,Camat,,32.04\n");
+    let reply = app.multipart("/patroli/akun", &cookie, &form, &[("akun.csv", bad.into_bytes())]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("Tidak ada yang diimpor") && reply.body.contains("baris 2, kolom nip"),
+        "{}",
+        reply.body
+    );
+    let outside = format!("{header}instagram,@eko,Eko,,Camat,,35.78\n");
+    let reply = app.multipart("/patroli/akun", &cookie, &form, &[("akun.csv", outside.into_bytes())]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.body.contains("di luar wilayah kewenangan"));
+    let good = format!(
+        "{header}instagram,@Asep.Camat,Asep Sunandar,,Camat Cileunyi,pemkab-bandung,32.04\n\
+         x,guru_dedi,Dedi Kurnia,,Guru SD,,32.04\n"
+    );
+    let reply = app.multipart("/patroli/akun", &cookie, &form, &[("akun.csv", good.into_bytes())]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("2 akun ditambah") && reply.body.contains("Asep Sunandar"));
+
+    // A JSONL batch with a broken line: the good lines are screened, the bad one is listed.
+    let partisan = "Ayo dukung dan coblos paslon nomor 2! Salam dua jari, menangkan pasangan kita di pilkada";
+    let batch = format!(
+        "{{\"akun\":\"@asep.camat\",\"url\":\"https://www.instagram.com/p/xyz/\",\"waktu\":\"2024-09-29 20:15\",\"teks\":\"{partisan}\"}}\n\
+         {{\"akun\":\"guru_dedi\",\"waktu\":\"2024-09-29\",\"teks\":\"Selamat pagi, besok ujian matematika.\"}}\n\
+         {{\"akun\":\"orang_lain\",\"waktu\":\"2024-09-29\",\"teks\":\"{partisan}\"}}\n\
+         {{\"akun\":\"guru_dedi\",\"waktu\":\"besok\",\"teks\":\"x\"}}\n"
+    );
+    let upload = [("csrf", csrf.clone()), ("election", "pilkada-2024".to_string())];
+    let reply = app.multipart("/patroli", &cookie, &upload, &[("patroli.jsonl", batch.into_bytes())]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let location = reply.headers["location"].to_str().unwrap().to_string();
+    let page = app.request("GET", &location, Some(&cookie), &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in ["patroli.jsonl", "Baris bermasalah", "bukan waktu", "@asep.camat", "orang_lain", "menunggu tinjauan"] {
+        assert!(page.body.contains(&escaped(text)) || page.body.contains(text), "batch page shows {text}");
+    }
+    assert!(!page.body.contains("Selamat pagi"), "a neutral post is not flagged");
+    let empty = app.multipart("/patroli", &cookie, &upload, &[("kosong.csv", b"akun,waktu\n".to_vec())]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Tidak ada unggahan yang terbaca") && empty.body.contains("Kolom tidak ada: teks"));
+
+    // The queue holds the known account's post only; its page marks the evidence and offers the review forms.
+    let queue = app.request("GET", "/patroli/antrian", Some(&cookie), &[]).await;
+    assert!(queue.body.contains("@asep.camat") && queue.body.contains("Asep Sunandar – Camat Cileunyi"));
+    assert!(!queue.body.contains("orang_lain"));
+    let start = queue.body.find("/patroli/unggahan/").unwrap();
+    let post_path: String = queue.body[start..].chars().take_while(|c| *c != '"').collect();
+    let post = app.request("GET", &post_path, Some(&cookie), &[]).await;
+    assert!(post.body.contains("<mark>"), "evidence is marked");
+    assert!(post.body.contains("Buka temuan") && post.body.contains("Kesampingkan"));
+    let short = app
+        .request(
+            "POST",
+            &format!("{post_path}/abaikan"),
+            Some(&cookie),
+            &[("csrf", csrf.clone()), ("reason", "x".into())],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body.contains("Tulis alasan"));
+
+    // Opening the finding lands on the new case with the post as evidence.
+    let opened = app.request("POST", &format!("{post_path}/temuan"), Some(&cookie), &form).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    let case_path = opened.headers["location"].to_str().unwrap().to_string();
+    assert!(case_path.starts_with("/kasus/"));
+    let case = app.request("GET", &case_path, Some(&cookie), &[]).await;
+    assert!(case.body.contains("Asep Sunandar") && case.body.contains("https://www.instagram.com/p/xyz/"));
+    assert!(case.body.contains("unggahan-asep.camat-baris-1.txt"), "the post is the evidence");
+    let again = app.request("POST", &format!("{post_path}/temuan"), Some(&cookie), &form).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "a post opens one finding");
+    let queue = app.request("GET", "/patroli/antrian", Some(&cookie), &[]).await;
+    assert!(queue.body.contains("Antrean kosong"));
+}
+
+#[tokio::test]
+async fn the_shipped_sample_batch_fills_the_demo_queue() {
+    let app = Staffed::spawn().await;
+    let (token, csrf) = app.session_for("bawaslu.kabbandung").await;
+    let cookie = session_cookie(&token);
+    let sample = include_bytes!("../../../data/screen/patroli-contoh.csv").to_vec();
+    let upload = [("csrf", csrf), ("election", "pilkada-2024".to_string())];
+    let reply = app.multipart("/patroli", &cookie, &upload, &[("patroli-contoh.csv", sample)]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let id = reply.headers["location"].to_str().unwrap().trim_start_matches("/patroli/batch/").to_string();
+    let batch = app.store().patrol_batch(&id).await.unwrap().unwrap();
+    assert_eq!((batch.posts, batch.problem_count), (5, 1));
+    assert_eq!(batch.queued, 2, "the camat's and the village head's posts, not the teacher's or a citizen's");
+    let queue = app.request("GET", "/patroli/antrian", Some(&cookie), &[]).await;
+    assert!(queue.body.contains("Asep Sunandar") && queue.body.contains("Rina Marlina"));
+    assert!(!queue.body.contains("Dedi Kurnia") && !queue.body.contains("warga_bandung"));
+}
+
 /// Out-of-scope fixtures in East Java, and targets for user operations.
 struct Objects {
     office: (String, String),
@@ -432,6 +536,61 @@ struct Objects {
     case: (String, String),
     report: (String, String),
     evidence: (String, String),
+    /// Patrol batches of an office in Kabupaten Bandung and in Surabaya, each with a queued post.
+    batch: (String, String),
+    post: (String, String),
+    /// Known civil servants' accounts (ids) in each region.
+    asn_account: (String, String),
+}
+
+/// A patrol batch of `office` in `region` with one flagged, queued post by `account`; returns (batch, post).
+async fn patrol_batch(
+    app: &Staffed,
+    office: &str,
+    region: &str,
+    file: &str,
+    account: &(String, String),
+) -> (String, String) {
+    use netra_store::patrol::{FlaggedPost, PatrolBatch, Review};
+    let region = netra_core::region::RegionCode::parse(region).unwrap();
+    let batch = PatrolBatch {
+        id: uuid::Uuid::now_v7().to_string(),
+        office_id: office.into(),
+        uploaded_by: "system".into(),
+        region: Some(region),
+        file_name: file.into(),
+        sha256: "0".repeat(64),
+        election_id: None,
+        lines: 1,
+        posts: 1,
+        flagged: 1,
+        queued: 1,
+        problem_count: 0,
+        problems: Vec::new(),
+        created_at: NOW,
+    };
+    let post = FlaggedPost {
+        id: uuid::Uuid::now_v7().to_string(),
+        batch_id: batch.id.clone(),
+        line: 2,
+        external_id: None,
+        platform: Some(netra_core::patrol::Platform::Instagram),
+        account: format!("@{}", account.1),
+        account_id: Some(account.0.clone()),
+        url: Some(format!("https://www.instagram.com/p/{}/", batch.id)),
+        posted_at: NOW - time::Duration::days(1),
+        text: "Ayo coblos paslon nomor 2, salam dua jari!".into(),
+        score: 0.97,
+        verdict: r#"{"acts":[{"act":"SOCMED_POST","score":0.9,"items":[]}],"candidates":[],"explanation":[]}"#.into(),
+        region: Some(region),
+        review: Review::Pending,
+        review_note: None,
+        reviewed_by: None,
+        reviewed_at: None,
+        case_id: None,
+    };
+    app.store().save_patrol_batch(&AuditContext::system(NOW), &batch, std::slice::from_ref(&post)).await.unwrap();
+    (batch.id, post.id)
 }
 
 /// Files a report through the service as the API does; `reporter` makes it confidential.
@@ -616,7 +775,31 @@ async fn objects(app: &Staffed) -> Objects {
         let second = v.pop().unwrap();
         (v.pop().unwrap(), second)
     };
+    let mut asn = Vec::new();
+    for (handle, name, region) in
+        [("asn.bandung", "Asep Bandung Matriks", "32.04"), ("asn.surabaya", "Eko Surabaya Matriks", "35.78")]
+    {
+        let account = netra_store::patrol::AsnAccount {
+            id: uuid::Uuid::now_v7().to_string(),
+            platform: netra_core::patrol::Platform::Instagram,
+            handle: handle.into(),
+            name: name.into(),
+            nip: None,
+            position: "Camat".into(),
+            agency_id: None,
+            region: code(region),
+            created_at: NOW,
+            updated_at: NOW,
+        };
+        store.upsert_asn_accounts(&ctx, std::slice::from_ref(&account)).await.unwrap();
+        asn.push((account.id, handle.to_string()));
+    }
+    let (batch_in, post_in) = patrol_batch(app, &in_office.id, "32.04", "patroli-bdg.csv", &asn[0]).await;
+    let (batch_out, post_out) = patrol_batch(app, &out_office.id, "35.78", "patroli-sby.csv", &asn[1]).await;
     Objects {
+        batch: (batch_in, batch_out),
+        post: (post_in, post_out),
+        asn_account: (asn[0].0.clone(), asn[1].0.clone()),
         case: pair_of(&mut case),
         report: pair_of(&mut report),
         evidence: pair_of(&mut evidence),
@@ -647,6 +830,12 @@ enum Target {
     FreshCase,
     Evidence,
     Report,
+    /// A patrol batch.
+    Batch,
+    /// A queued patrol post.
+    Post,
+    /// A new queued patrol post, one per request.
+    FreshPost,
 }
 
 struct Case {
@@ -818,6 +1007,15 @@ fn cases() -> Vec<Case> {
             Report,
             Some(("Pelapor Bandung", "Pelapor Surabaya")),
         ),
+        case("GET", "/patroli", BAWASLU, true, Nothing, Some(("patroli-bdg.csv", "patroli-sby.csv"))),
+        case("POST", "/patroli", BAWASLU, false, Nothing, None),
+        case("GET", "/patroli/batch/{id}", BAWASLU, true, Batch, Some(("patroli-bdg.csv", "patroli-sby.csv"))),
+        case("GET", "/patroli/antrian", BAWASLU, true, Nothing, Some(("@asn.bandung", "@asn.surabaya"))),
+        case("GET", "/patroli/unggahan/{id}", BAWASLU, true, Post, Some(("@asn.bandung", "@asn.surabaya"))),
+        case("POST", "/patroli/unggahan/{id}/temuan", BAWASLU, true, FreshPost, None),
+        case("POST", "/patroli/unggahan/{id}/abaikan", BAWASLU, true, FreshPost, None),
+        case("GET", "/patroli/akun", BAWASLU, true, Nothing, Some(("Asep Bandung Matriks", "Eko Surabaya Matriks"))),
+        case("POST", "/patroli/akun", BAWASLU, true, Nothing, None),
         case("GET", "/kotak-masuk", CASE_ROLES, false, Nothing, None),
         case("POST", "/kotak-masuk/dibaca", CASE_ROLES, false, Nothing, None),
     ]
@@ -880,6 +1078,17 @@ async fn role_route_jurisdiction_matrix() {
                     Target::Pair => (pick(&objects.pair), "candidate_pair"),
                     Target::Election => ("pilkada-2024".to_string(), "election"),
                     Target::AtPpk | Target::Evidence | Target::Report => (pick(&objects.case), "case"),
+                    Target::Batch => (pick(&objects.batch), "patrol_batch"),
+                    Target::Post => (pick(&objects.post), "patrol_post"),
+                    Target::FreshPost => {
+                        let (office, account) = if in_scope {
+                            (&objects.office.0, (objects.asn_account.0.clone(), "asn.bandung".to_string()))
+                        } else {
+                            (&objects.office.1, (objects.asn_account.1.clone(), "asn.surabaya".to_string()))
+                        };
+                        let (_, post) = patrol_batch(&app, office, region, "segar.csv", &account).await;
+                        (post, "patrol_post")
+                    }
                     Target::FreshCase => {
                         let filed =
                             file_report(&app, region, &format!("Segar {counter}"), None, fresh_day(), NOW).await;
@@ -1032,6 +1241,7 @@ async fn role_route_jurisdiction_matrix() {
                             file_report(&app, region, &format!("Segar {counter}"), None, fresh_day(), NOW).await;
                         vec![("version", "1".into()), ("other", other.case_id), ("other_version", "1".into())]
                     }
+                    (_, "/patroli/unggahan/{id}/abaikan") => vec![("reason", "Akun parodi, bukan milik ASN".into())],
                     (_, "/kasus/{id}/laporan/{report}/buka") => {
                         vec![("reason", "Permintaan penyidik Gakkumdu nomor 12/2024".into())]
                     }
@@ -1040,7 +1250,15 @@ async fn role_route_jurisdiction_matrix() {
                 let mut form_with_token = vec![("csrf", csrf)];
                 form_with_token.extend(form);
                 let cookie = session_cookie(&token);
-                let reply = if case.method == "POST" && (path == "/kasus/baru" || path.ends_with("/bukti")) {
+                let reply = if case.method == "POST" && path == "/patroli" {
+                    let batch = "akun,url,waktu,teks\n@asn.bandung,,2024-09-30 08:00,Ayo coblos paslon nomor 2!\n";
+                    app.multipart(&path, &cookie, &form_with_token, &[("batch.csv", batch.as_bytes().to_vec())]).await
+                } else if case.method == "POST" && path == "/patroli/akun" {
+                    let file = format!(
+                        "platform,akun,nama,nip,jabatan,instansi,kode_wilayah\ninstagram,baru{counter},Baru {counter},,Lurah,,{region}\n"
+                    );
+                    app.multipart(&path, &cookie, &form_with_token, &[("akun.csv", file.into_bytes())]).await
+                } else if case.method == "POST" && (path == "/kasus/baru" || path.ends_with("/bukti")) {
                     app.multipart(
                         &path,
                         &cookie,

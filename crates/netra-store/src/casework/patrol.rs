@@ -92,9 +92,17 @@ pub struct PatrolDesk<'p> {
 }
 
 fn file_problems(problems: &[LineProblem]) -> AccessError {
-    AccessError::Invalid(
-        problems.iter().map(|p| FieldError::new("file", p.describe(Locale::Id), p.describe(Locale::En))).collect(),
-    )
+    AccessError::Invalid(problem_errors(problems.iter().map(|p| ("file", p))))
+}
+
+/// One error per problem, in line order, each tagged with its form field.
+fn problem_errors<'a>(problems: impl Iterator<Item = (&'static str, &'a LineProblem)>) -> Vec<FieldError> {
+    let mut problems: Vec<_> = problems.collect();
+    problems.sort_by_key(|(_, p)| p.line);
+    problems
+        .into_iter()
+        .map(|(field, p)| FieldError::new(field, p.describe(Locale::Id), p.describe(Locale::En)))
+        .collect()
 }
 
 impl PatrolDesk<'_> {
@@ -135,6 +143,7 @@ impl PatrolDesk<'_> {
             )]));
         }
         let mut problems = Vec::new();
+        let mut outside = Vec::new();
         let mut regions: HashMap<RegionCode, bool> = HashMap::new();
         let mut agencies: HashMap<String, bool> = HashMap::new();
         for row in &rows {
@@ -154,7 +163,7 @@ impl PatrolDesk<'_> {
                     format!("Region {} is not in the region tables.", row.region),
                 ));
             } else if !self.principal.jurisdiction.covers(&ObjectScope::region(row.region)) {
-                problems.push(LineProblem::new(
+                outside.push(LineProblem::new(
                     row.line,
                     "kode_wilayah",
                     format!("Wilayah {} di luar wilayah kewenangan Anda.", row.region),
@@ -179,6 +188,11 @@ impl PatrolDesk<'_> {
                     ));
                 }
             }
+        }
+        if !outside.is_empty() {
+            // Writing outside the jurisdiction is a refusal, not a typo: tagged so the page answers 403.
+            let tagged = problems.iter().map(|p| ("file", p)).chain(outside.iter().map(|p| ("jurisdiction", p)));
+            return Err(AccessError::Invalid(problem_errors(tagged)));
         }
         if !problems.is_empty() {
             return Err(file_problems(&problems));
