@@ -7,7 +7,7 @@ use netra_core::catalogue::{ActLabel, Catalogue};
 use serde::Serialize;
 
 use crate::candidates::{CandidateField, CandidateSet};
-use crate::features::{Analysis, Featurizer, Occurrence, Origin};
+use crate::features::{Analysis, Featurizer, Origin};
 use crate::lexicon::{Hit, Lexicon, LexiconError, Matcher, Source};
 use crate::model::{HEADS, Model, Scores, head_name};
 use crate::normalize::Normalizer;
@@ -116,18 +116,17 @@ impl Screener {
 
     /// Per-head probabilities only (for evaluation).
     pub fn scores(&self, text: &str) -> Scores {
-        self.scores_of(&self.featurizer.analyse(text, None))
+        self.scores_of(&self.featurizer.analyse(text))
     }
 
     /// Nothing to judge in a text without a word (empty, punctuation, emoji only): zero everywhere.
     fn scores_of(&self, analysis: &Analysis) -> Scores {
-        if analysis.normalized.text.is_empty() { [0.0; HEADS] } else { self.model.scores(&analysis.features) }
+        if analysis.normalized.text.is_empty() { [0.0; HEADS] } else { self.model.scores_of(analysis.values()) }
     }
 
     /// Screens `text`; `region` (a region code of any level) narrows the candidates to that contest.
     pub fn screen(&self, text: &str, region: Option<&str>) -> Verdict {
-        let mut occurrences = Vec::new();
-        let analysis = self.featurizer.analyse(text, Some(&mut occurrences));
+        let analysis = self.featurizer.analyse(text);
         let scores = self.scores_of(&analysis);
         let (violation, acts) = self.model.decide(&scores);
         let candidates = self.candidates(text, &analysis.normalized, &analysis.hits, region);
@@ -147,7 +146,7 @@ impl Screener {
         };
         if violation {
             let heads: Vec<usize> = std::iter::once(0).chain(acts).collect();
-            verdict.explanation = self.explain(text, &analysis, &occurrences, &heads);
+            verdict.explanation = self.explain(text, &analysis, &heads);
         }
         verdict
     }
@@ -211,40 +210,56 @@ impl Screener {
     }
 
     /// The spans of `text` that add most to each of `heads`.
-    fn explain(&self, text: &str, analysis: &Analysis, occurrences: &[Occurrence], heads: &[usize]) -> Vec<Evidence> {
-        // Each occurrence's span in the original and its cue, computed once for every head; equal spans (tokens
-        // cut from one written word) share an index.
-        let ranges: Vec<Option<(Span, Option<Source>)>> = occurrences
-            .iter()
-            .map(|occurrence| match occurrence.origin {
-                Origin::Tokens { first, last } => {
-                    let a = analysis.normalized.token_origin(first as usize)?;
-                    let b = analysis.normalized.token_origin(last as usize)?;
-                    Some(((a.0, b.1), None))
-                }
-                Origin::Hit { index } => {
-                    let hit = analysis.hits[index as usize];
-                    Some((analysis.normalized.original_span(hit.start, hit.end)?, Some(hit.source)))
-                }
-                Origin::Text => None,
-            })
-            .collect();
+    fn explain(&self, text: &str, analysis: &Analysis, heads: &[usize]) -> Vec<Evidence> {
+        // Occurrences are grouped by origin first (a token's word and character n-grams, a token pair, a hit), so
+        // that spans are looked up per group rather than per occurrence; groups with equal spans (tokens cut from
+        // one written word) then share an index.
+        let tokens = analysis.normalized.token_count();
+        let group_of = |origin: Origin| -> Option<usize> {
+            match origin {
+                Origin::Tokens { first, last } if first == last => Some(first as usize),
+                Origin::Tokens { first, last } if last == first + 1 => Some(tokens + first as usize),
+                Origin::Hit { index } => Some(2 * tokens + index as usize),
+                Origin::Tokens { .. } | Origin::Text => None,
+            }
+        };
+        let group_span = |group: usize| -> Option<(Span, Option<Source>)> {
+            if group < tokens {
+                Some((analysis.normalized.token_origin(group)?, None))
+            } else if group < 2 * tokens {
+                let a = analysis.normalized.token_origin(group - tokens)?;
+                let b = analysis.normalized.token_origin(group - tokens + 1)?;
+                Some(((a.0, b.1), None))
+            } else {
+                let hit = analysis.hits[group - 2 * tokens];
+                Some((analysis.normalized.original_span(hit.start, hit.end)?, Some(hit.source)))
+            }
+        };
+        let groups = 2 * tokens + analysis.hits.len();
+        let ranges: Vec<Option<(Span, Option<Source>)>> = (0..groups).map(group_span).collect();
         let mut spans: Vec<Span> = ranges.iter().flatten().map(|(range, _)| *range).collect();
         spans.sort_unstable();
         spans.dedup();
-        let located: Vec<Option<(usize, Option<Source>)>> = ranges
+        let group_place: Vec<Option<(usize, Option<Source>)>> = ranges
             .iter()
             .map(|r| r.map(|(range, cue)| (spans.binary_search(&range).expect("every range is listed"), cue)))
             .collect();
+        // Every occurrence's share of its feature's value, as `Analysis::occurrences` gives it.
+        let (raw, ngram_count) = analysis.raw();
+        let share = 1.0 / (ngram_count.max(1) as f32).sqrt();
+        let flags = &raw[ngram_count..];
+        let flag_values: Vec<f32> =
+            flags.iter().map(|(b, _)| 1.0 / flags.iter().filter(|(c, _)| c == b).count() as f32).collect();
         let mut out = Vec::new();
         // Per span: summed contribution, and the cue of its largest single contribution.
         let mut sums: Vec<(f32, Option<Source>, f32)> = Vec::with_capacity(spans.len());
         for &head in heads {
             sums.clear();
             sums.resize(spans.len(), (0.0, None, f32::MIN));
-            for (occurrence, place) in occurrences.iter().zip(&located) {
-                let Some((at, cue)) = *place else { continue };
-                let w = self.model.row(occurrence.bucket)[head] * occurrence.value;
+            for (i, &(bucket, origin)) in raw.iter().enumerate() {
+                let Some((at, cue)) = group_of(origin).and_then(|g| group_place[g]) else { continue };
+                let value = if i < ngram_count { share } else { flag_values[i - ngram_count] };
+                let w = self.model.row(bucket)[head] * value;
                 let entry = &mut sums[at];
                 entry.0 += w;
                 if w > entry.2 {

@@ -78,7 +78,51 @@ pub struct Featurizer {
 pub struct Analysis {
     pub normalized: Normalized,
     pub hits: Vec<Hit>,
-    pub features: Features,
+    /// Every feature occurrence's bucket and origin, n-grams first; the model's input and the explanations are
+    /// read from it (see [`Analysis::values`] and [`Analysis::occurrences`]).
+    raw: Vec<(u32, Origin)>,
+    ngram_count: usize,
+}
+
+impl Analysis {
+    /// The model's input: n-gram occurrences scaled to unit length together (a repeated n-gram adds up in its
+    /// bucket); lexicon, candidate and length features one each, however often they occur. In text order,
+    /// unsorted: the model sums.
+    pub fn values(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let (ngrams, flags) = self.raw.split_at(self.ngram_count);
+        let share = 1.0 / (self.ngram_count.max(1) as f32).sqrt();
+        ngrams.iter().map(move |&(b, _)| (b, share)).chain(
+            flags
+                .iter()
+                .enumerate()
+                .filter(|&(i, (b, _))| !flags[..i].iter().any(|(seen, _)| seen == b))
+                .map(|(_, &(b, _))| (b, 1.0)),
+        )
+    }
+
+    /// [`Analysis::values`] collected.
+    pub fn features(&self) -> Features {
+        Features { values: self.values().collect() }
+    }
+
+    /// Every occurrence's bucket and origin (n-grams first), and how many are n-grams.
+    pub(crate) fn raw(&self) -> (&[(u32, Origin)], usize) {
+        (&self.raw, self.ngram_count)
+    }
+
+    /// Every feature occurrence with its origin and its share of the feature's value.
+    pub fn occurrences(&self) -> Vec<Occurrence> {
+        let (ngrams, flags) = self.raw.split_at(self.ngram_count);
+        let share = 1.0 / (self.ngram_count.max(1) as f32).sqrt();
+        let mut out = Vec::with_capacity(self.raw.len());
+        out.extend(ngrams.iter().map(|&(bucket, origin)| Occurrence { bucket, origin, value: share }));
+        for &(bucket, origin) in flags {
+            // A flag's unit value is shared by its occurrences.
+            let n = flags.iter().filter(|(b, _)| *b == bucket).count() as f32;
+            out.push(Occurrence { bucket, origin, value: 1.0 / n });
+        }
+        out
+    }
 }
 
 impl Featurizer {
@@ -86,8 +130,8 @@ impl Featurizer {
         (hash >> (64 - self.bits)) as u32
     }
 
-    /// Normalises, matches and featurises `text`; with `occurrences`, also lists every occurrence's origin.
-    pub fn analyse(&self, text: &str, occurrences: Option<&mut Vec<Occurrence>>) -> Analysis {
+    /// Normalises, matches and featurises `text`.
+    pub fn analyse(&self, text: &str) -> Analysis {
         let normalized = self.normalizer.normalize(text);
         let mut hits = Vec::new();
         self.matcher.find(&normalized.text, &mut hits);
@@ -130,32 +174,7 @@ impl Featurizer {
         let length_class = (usize::BITS - tokens.len().leading_zeros()).min(10) as u8;
         raw.push((self.bucket(hash_parts(b'n', &[&[length_class]])), Origin::Text));
 
-        // n-gram occurrences scaled to unit length together (a repeated n-gram adds up in its bucket); lexicon,
-        // candidate, shape and length features: one each, however often they occur. No sorting: the model sums.
-        let norm = (ngram_count.max(1) as f32).sqrt();
-        let mut values: Vec<(u32, f32)> = Vec::with_capacity(raw.len());
-        values.extend(raw[..ngram_count].iter().map(|&(b, _)| (b, 1.0 / norm)));
-        for (i, &(b, _)) in raw.iter().enumerate().skip(ngram_count) {
-            if !raw[ngram_count..i].iter().any(|(seen, _)| *seen == b) {
-                values.push((b, 1.0));
-            }
-        }
-
-        if let Some(out) = occurrences {
-            out.clear();
-            out.reserve(raw.len());
-            for (i, &(bucket, origin)) in raw.iter().enumerate() {
-                let value = if i < ngram_count {
-                    1.0 / norm
-                } else {
-                    // A flag's unit value is shared by its occurrences.
-                    let n = raw[ngram_count..].iter().filter(|(b, _)| *b == bucket).count() as f32;
-                    1.0 / n
-                };
-                out.push(Occurrence { bucket, origin, value });
-            }
-        }
-        Analysis { normalized, hits, features: Features { values } }
+        Analysis { normalized, hits, raw, ngram_count }
     }
 }
 
@@ -173,27 +192,27 @@ mod tests {
     #[test]
     fn flags_are_unique_and_variants_share_the_features() {
         let f = featurizer();
-        let a = f.analyse("Camat pose salam dua jari", None);
-        let b = f.analyse("CAMAT p0se s4lam duaaa jari!!", None);
-        assert_eq!(a.features.values, b.features.values, "variants normalise to the same features");
-        let mut flags: Vec<u32> = a.features.values.iter().filter(|(_, v)| *v == 1.0).map(|(b, _)| *b).collect();
+        let a = f.analyse("Camat pose salam dua jari").features();
+        let b = f.analyse("CAMAT p0se s4lam duaaa jari!!").features();
+        assert_eq!(a.values, b.values, "variants normalise to the same features");
+        let mut flags: Vec<u32> = a.values.iter().filter(|(_, v)| *v == 1.0).map(|(b, _)| *b).collect();
         let n = flags.len();
         flags.sort_unstable();
         flags.dedup();
         assert_eq!(flags.len(), n, "a flag appears once");
-        let ngram_norm: f32 = a.features.values.iter().filter(|(_, v)| *v < 1.0).map(|(_, v)| v * v).sum();
+        let ngram_norm: f32 = a.values.iter().filter(|(_, v)| *v < 1.0).map(|(_, v)| v * v).sum();
         assert!(ngram_norm > 0.5 && ngram_norm <= 1.01, "n-grams have unit length: {ngram_norm}");
     }
 
     #[test]
     fn occurrences_point_at_tokens_and_hits() {
         let f = featurizer();
-        let mut occurrences = Vec::new();
-        let analysis = f.analyse("pakai mobil dinas", Some(&mut occurrences));
+        let analysis = f.analyse("pakai mobil dinas");
+        let occurrences = analysis.occurrences();
         assert!(!analysis.hits.is_empty());
         assert!(occurrences.iter().any(|o| matches!(o.origin, Origin::Hit { .. })));
         assert!(occurrences.iter().any(|o| o.origin == Origin::Tokens { first: 1, last: 2 }));
-        let empty = f.analyse("", None);
-        assert_eq!(empty.features.values.len(), 1, "only the length feature");
+        let empty = f.analyse("");
+        assert_eq!(empty.features().values.len(), 1, "only the length feature");
     }
 }

@@ -106,9 +106,14 @@ impl Model {
 
     /// Raw scores (log-odds) of every head.
     pub fn margins(&self, features: &Features) -> [f32; HEADS] {
+        self.margins_of(features.values.iter().copied())
+    }
+
+    /// Margins of every head for `(bucket, value)` pairs.
+    pub fn margins_of(&self, values: impl Iterator<Item = (u32, f32)>) -> [f32; HEADS] {
         let mut acc = [0.0f32; HEADS];
         acc.copy_from_slice(&self.info.bias);
-        for &(bucket, value) in &features.values {
+        for (bucket, value) in values {
             let row = self.row(bucket);
             for (a, w) in acc.iter_mut().zip(row) {
                 *a += value * w;
@@ -120,6 +125,11 @@ impl Model {
     /// Probabilities of every head.
     pub fn scores(&self, features: &Features) -> Scores {
         self.margins(features).map(sigmoid)
+    }
+
+    /// Probabilities of every head for `(bucket, value)` pairs.
+    pub fn scores_of(&self, values: impl Iterator<Item = (u32, f32)>) -> Scores {
+        self.margins_of(values).map(sigmoid)
     }
 
     /// The decision: `violation` over its threshold, and the acts over theirs (at least the likeliest act when

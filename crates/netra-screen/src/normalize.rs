@@ -92,8 +92,9 @@ impl Normalized {
     /// The byte range of the original text that produced `start..end` of the normalised text: from the start of
     /// the first word touched to the end of the last. `None` for a range outside the text.
     pub fn original_span(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        let first = self.pieces.iter().find(|p| p.out_end > start)?;
-        let last = self.pieces.iter().rev().find(|p| p.out_start < end)?;
+        // Pieces are in output order, so both ends are binary searches.
+        let first = self.pieces.get(self.pieces.partition_point(|p| p.out_end <= start))?;
+        let last = self.pieces.get(self.pieces.partition_point(|p| p.out_start < end).checked_sub(1)?)?;
         (first.orig_start <= last.orig_end).then_some((first.orig_start, last.orig_end))
     }
 
@@ -105,6 +106,11 @@ impl Normalized {
     /// The byte range of each token in the normalised text.
     pub fn token_ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.pieces.iter().map(|p| (p.out_start, p.out_end))
+    }
+
+    /// How many tokens there are.
+    pub fn token_count(&self) -> usize {
+        self.pieces.len()
     }
 
     /// The byte range of the original text that token `index` came from.
@@ -282,12 +288,13 @@ impl Normalizer {
         let mut out =
             Normalized { text: String::with_capacity(text.len() + 16), pieces: Vec::with_capacity(text.len() / 5 + 4) };
         let mut start = None;
+        let mut scratch = String::with_capacity(64);
         for (at, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
             let in_word = c.is_alphanumeric() || is_word_mark(c);
             match (in_word, start) {
                 (true, None) => start = Some(at),
                 (false, Some(s)) => {
-                    self.word(&text[s..at], s, &mut out);
+                    self.word(&text[s..at], s, &mut out, &mut scratch);
                     start = None;
                 }
                 _ => {}
@@ -301,7 +308,12 @@ impl Normalizer {
         // again would split it off.
         let token = token.trim_start_matches(['-', '\'', '_', '#', '@']).trim_end_matches(['-', '\'', '_']);
         let unleeted = unleet(token);
-        let token = unstretch(&unleeted);
+        self.push_clean(&unleeted, orig, out);
+    }
+
+    /// [`Normalizer::push`] for a token without marks at its edges and without leetspeak.
+    fn push_clean(&self, token: &str, orig: (usize, usize), out: &mut Normalized) {
+        let token = unstretch(token);
         if token.is_empty() {
             return;
         }
@@ -319,21 +331,20 @@ impl Normalizer {
         }
     }
 
-    fn word(&self, raw: &str, offset: usize, out: &mut Normalized) {
+    fn word(&self, raw: &str, offset: usize, out: &mut Normalized, scratch: &mut String) {
         let orig = (offset, offset + raw.len());
         // Fast path for the common word of plain ASCII letters, maybe ending a sentence (`ini.`): the general path
         // below would only lowercase it and drop the dots, unless it is an abbreviation with its dot (`no.`).
         let letters = raw.trim_end_matches('.');
-        if !letters.is_empty() && letters.len() < 64 && letters.bytes().all(|b| b.is_ascii_alphabetic()) {
-            let mut buf = [0u8; 64];
-            for (to, from) in buf.iter_mut().zip(letters.bytes()) {
-                *to = from.to_ascii_lowercase();
-            }
+        if !letters.is_empty() && letters.bytes().all(|b| b.is_ascii_alphabetic()) {
+            scratch.clear();
+            scratch.push_str(letters);
+            scratch.make_ascii_lowercase();
             let dotted = letters.len() < raw.len();
-            buf[letters.len()] = b'.';
-            let with_dot = std::str::from_utf8(&buf[..=letters.len()]).expect("ASCII letters are UTF-8");
-            if !(dotted && self.slang.contains_key(with_dot)) {
-                self.push(&with_dot[..letters.len()], orig, out);
+            scratch.push('.');
+            if !(dotted && self.slang.contains_key(scratch.as_str())) {
+                // Letters only: no marks to trim and no leetspeak.
+                self.push_clean(&scratch[..letters.len()], orig, out);
                 return;
             }
         }

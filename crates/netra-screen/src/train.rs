@@ -232,7 +232,7 @@ pub fn train(
     trained_from: Vec<String>,
 ) -> Model {
     let data: Vec<(Features, [bool; HEADS])> =
-        examples.iter().map(|e| (featurizer.analyse(&e.text, None).features, e.targets())).collect();
+        examples.iter().map(|e| (featurizer.analyse(&e.text).features(), e.targets())).collect();
     let bits = featurizer.bits;
     let k = options.folds.clamp(2, data.len().max(2));
     let folds = fold_of_rows(data.len(), k, options.seed);
