@@ -289,8 +289,18 @@ impl Normalizer {
             Normalized { text: String::with_capacity(text.len() + 16), pieces: Vec::with_capacity(text.len() / 5 + 4) };
         let mut start = None;
         let mut scratch = String::with_capacity(64);
-        for (at, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-            let in_word = c.is_alphanumeric() || is_word_mark(c);
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        // Bytes, not chars: most text is ASCII, and only the other characters need decoding.
+        while at <= bytes.len() {
+            let (in_word, width) = match bytes.get(at) {
+                None => (false, 1),
+                Some(&b) if b.is_ascii() => (b.is_ascii_alphanumeric() || is_word_mark(char::from(b)), 1),
+                Some(_) => {
+                    let c = text[at..].chars().next().expect("at a character boundary");
+                    (c.is_alphanumeric() || is_word_mark(c), c.len_utf8())
+                }
+            };
             match (in_word, start) {
                 (true, None) => start = Some(at),
                 (false, Some(s)) => {
@@ -299,6 +309,7 @@ impl Normalizer {
                 }
                 _ => {}
             }
+            at += width;
         }
         out
     }
