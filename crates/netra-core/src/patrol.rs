@@ -257,12 +257,12 @@ pub fn parse_accounts(bytes: &[u8]) -> Result<Vec<AccountRow>, Vec<LineProblem>>
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map_or(0, |p| line_at(text, p.byte()));
+                let line = error.position().map_or(0, |p| line_at(text.as_bytes(), p.byte()));
                 problems.push(LineProblem::new(line, "baris", "Baris CSV rusak.", format!("Broken CSV row: {error}")));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        let line = record.position().map_or(0, |p| line_at(text.as_bytes(), p.byte()));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -378,8 +378,7 @@ pub fn parse_accounts(bytes: &[u8]) -> Result<Vec<AccountRow>, Vec<LineProblem>>
 
 /// The 1-based line where a record starting at `byte` begins. The csv crate's own line count, and its record
 /// positions, include the blank lines it skips before a record, so they are stepped over here.
-pub fn line_at(text: &str, byte: u64) -> usize {
-    let bytes = text.as_bytes();
+pub fn line_at(bytes: &[u8], byte: u64) -> usize {
     let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
     while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
         end += 1;
@@ -388,7 +387,8 @@ pub fn line_at(text: &str, byte: u64) -> usize {
 }
 
 fn memchr_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| **b == b'\n').count()
+    // A line ends with `\n`, `\r\n` or a lone `\r` (as the csv crate reads them).
+    bytes.iter().enumerate().filter(|&(i, b)| *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).count()
 }
 
 /// Comma unless the header line has more semicolons (spreadsheets in Indonesian locales save with `;`).

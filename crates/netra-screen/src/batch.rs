@@ -303,7 +303,7 @@ fn read_csv(bytes: &[u8]) -> BatchRead {
     }
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = line_at(&text, reader.position().byte());
+        let line = line_at(bytes, reader.position().byte());
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -402,6 +402,15 @@ mod tests {
         assert_eq!((last.line, last.key.handle.as_str(), last.platform), (8, "dedi", Some(Platform::X)));
         let no_header = read_batch(b"a,b\n1,2\n", BatchFormat::Csv);
         assert_eq!((no_header.problems[0].line, no_header.problems[0].field), (1, "header"));
+    }
+
+    #[test]
+    fn csv_line_numbers_count_bytes_not_replacement_characters() {
+        // Found by the fuzzer: invalid UTF-8 earlier in the file must not shift later line numbers.
+        let file = b"akun,waktu,teks\n\xff\xff\xff,2024-10-05,a\nbudi,2024-10-05\n";
+        let read = read_batch(file, BatchFormat::Csv);
+        let lines: Vec<usize> = read.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 3]);
     }
 
     #[test]
