@@ -3,13 +3,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netra_core::patrol::parse_accounts;
+use netra_core::patrol::{line_at, parse_accounts};
 use netra_screen::batch::{BatchFormat, read_batch};
 
 fuzz_target!(|data: &[u8]| {
-    // Lines end with `\n`, `\r\n` or a lone `\r`.
-    let ends = data.iter().enumerate().filter(|&(i, b)| *b == b'\n' || (*b == b'\r' && data.get(i + 1) != Some(&b'\n')));
-    let lines = ends.count() + 1;
+    // The number of the line after the last byte: every line the file has.
+    let lines = line_at(data, data.len() as u64);
     for format in [BatchFormat::Jsonl, BatchFormat::Csv] {
         let read = read_batch(data, format);
         // Each counted line is a post or has its problems; nothing is silently dropped.

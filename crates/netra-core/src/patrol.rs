@@ -383,10 +383,10 @@ pub fn line_at(bytes: &[u8], byte: u64) -> usize {
     while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
         end += 1;
     }
-    memchr_count(&bytes[..end]) + 1
+    line_ends(&bytes[..end]) + 1
 }
 
-fn memchr_count(bytes: &[u8]) -> usize {
+fn line_ends(bytes: &[u8]) -> usize {
     // A line ends with `\n`, `\r\n` or a lone `\r` (as the csv crate reads them).
     bytes.iter().enumerate().filter(|&(i, b)| *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).count()
 }

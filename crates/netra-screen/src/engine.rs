@@ -244,22 +244,16 @@ impl Screener {
             .iter()
             .map(|r| r.map(|(range, cue)| (spans.binary_search(&range).expect("every range is listed"), cue)))
             .collect();
-        // Every occurrence's share of its feature's value, as `Analysis::occurrences` gives it.
-        let (raw, ngram_count) = analysis.raw();
-        let share = 1.0 / (ngram_count.max(1) as f32).sqrt();
-        let flags = &raw[ngram_count..];
-        let flag_values: Vec<f32> =
-            flags.iter().map(|(b, _)| 1.0 / flags.iter().filter(|(c, _)| c == b).count() as f32).collect();
+        let occurrences = analysis.occurrences();
         let mut out = Vec::new();
         // Per span: summed contribution, and the cue of its largest single contribution.
         let mut sums: Vec<(f32, Option<Source>, f32)> = Vec::with_capacity(spans.len());
         for &head in heads {
             sums.clear();
             sums.resize(spans.len(), (0.0, None, f32::MIN));
-            for (i, &(bucket, origin)) in raw.iter().enumerate() {
-                let Some((at, cue)) = group_of(origin).and_then(|g| group_place[g]) else { continue };
-                let value = if i < ngram_count { share } else { flag_values[i - ngram_count] };
-                let w = self.model.row(bucket)[head] * value;
+            for occurrence in &occurrences {
+                let Some((at, cue)) = group_of(occurrence.origin).and_then(|g| group_place[g]) else { continue };
+                let w = self.model.row(occurrence.bucket)[head] * occurrence.value;
                 let entry = &mut sums[at];
                 entry.0 += w;
                 if w > entry.2 {

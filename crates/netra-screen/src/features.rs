@@ -78,8 +78,9 @@ pub struct Featurizer {
 pub struct Analysis {
     pub normalized: Normalized,
     pub hits: Vec<Hit>,
-    /// Every feature occurrence's bucket and origin, n-grams first; the model's input and the explanations are
-    /// read from it (see [`Analysis::values`] and [`Analysis::occurrences`]).
+    /// Every feature occurrence's bucket and origin, n-grams first: the model's input and the explanations are
+    /// read from it ([`Analysis::values`], [`Analysis::occurrences`]), so nothing is built for posts that need no
+    /// explanation.
     raw: Vec<(u32, Origin)>,
     ngram_count: usize,
 }
@@ -103,11 +104,6 @@ impl Analysis {
     /// [`Analysis::values`] collected.
     pub fn features(&self) -> Features {
         Features { values: self.values().collect() }
-    }
-
-    /// Every occurrence's bucket and origin (n-grams first), and how many are n-grams.
-    pub(crate) fn raw(&self) -> (&[(u32, Origin)], usize) {
-        (&self.raw, self.ngram_count)
     }
 
     /// Every feature occurrence with its origin and its share of the feature's value.

@@ -2,9 +2,10 @@
 //! social-media accounts, screened batches of posts, and the flagged posts with their review.
 
 use async_trait::async_trait;
+use netra_core::catalogue::ActLabel;
 use netra_core::patrol::{LineProblem, Platform};
 use netra_core::region::RegionCode;
-use serde_json::json;
+use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::StoreResult;
@@ -128,7 +129,72 @@ pub struct FlaggedPost {
     pub case_id: Option<String>,
 }
 
+/// One act of a flagged post's stored verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlaggedAct {
+    pub act: ActLabel,
+    pub score: f64,
+    /// Codes of the catalogue items the act maps to.
+    pub items: Vec<String>,
+}
+
+/// One piece of evidence of a stored verdict: character offsets into the post's text, and that text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlaggedEvidence {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
 impl FlaggedPost {
+    fn verdict_field(&self, key: &str) -> Vec<Value> {
+        let value: Value = serde_json::from_str(&self.verdict).unwrap_or_default();
+        match value.get(key) {
+            Some(Value::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The acts the engine found, likeliest first.
+    pub fn acts(&self) -> Vec<FlaggedAct> {
+        self.verdict_field("acts")
+            .iter()
+            .filter_map(|a| {
+                Some(FlaggedAct {
+                    act: ActLabel::parse(a.get("act")?.as_str()?)?,
+                    score: a.get("score").and_then(Value::as_f64).unwrap_or(0.0),
+                    items: a
+                        .get("items")
+                        .and_then(Value::as_array)
+                        .map(|items| items.iter().filter_map(|i| i.as_str().map(String::from)).collect())
+                        .unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// The spans of the text that drove the verdict.
+    pub fn evidence(&self) -> Vec<FlaggedEvidence> {
+        self.verdict_field("explanation")
+            .iter()
+            .filter_map(|e| {
+                Some(FlaggedEvidence {
+                    start: e.get("start")?.as_u64()? as usize,
+                    end: e.get("end")?.as_u64()? as usize,
+                    text: e.get("text")?.as_str()?.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// The candidate pairs the post names: ballot number and name.
+    pub fn candidates(&self) -> Vec<(u64, String)> {
+        self.verdict_field("candidates")
+            .iter()
+            .filter_map(|c| Some((c.get("number")?.as_u64()?, c.get("name")?.as_str()?.to_string())))
+            .collect()
+    }
+
     /// What the audit trail fingerprints.
     pub fn canonical(&self) -> String {
         json!([self.id, self.batch_id, self.account, self.url, self.text, self.review.as_str(), self.case_id])

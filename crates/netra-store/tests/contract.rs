@@ -703,8 +703,8 @@ async fn patrol_accounts_batches_queue_and_findings(store: Arc<dyn Store>) {
     assert_eq!((post.review, post.case_id.as_deref()), (Review::Opened, Some(case.id.as_str())));
     assert!(kab_desk.queue(100).await.unwrap().is_empty(), "the post left the queue");
     assert!(matches!(kab_desk.open_finding(&vault, &post_id, NOW).await, Err(AccessError::Conflict(_))));
-    let cases_before = store.list_cases(&netra_store::cases::CaseQuery::new(netra_store::cases::CaseScope::All)).await;
-    assert_eq!(cases_before.unwrap().len(), 1, "no second case");
+    let cases = store.list_cases(&netra_store::cases::CaseQuery::new(netra_store::cases::CaseScope::All)).await;
+    assert_eq!(cases.unwrap().len(), 1, "no second case");
 
     let trail = store.audit_entries(&netra_store::AuditFilter::default(), 500).await.unwrap();
     for action in ["asn_account.import", "patrol_batch.create", "patrol_post.dismiss", "patrol_post.open"] {

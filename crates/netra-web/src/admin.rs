@@ -947,7 +947,7 @@ fn pair_form(l: Locale, action: &str, form: &PairForm, elections: &[(String, Str
     )
 }
 
-async fn election_options(state: &AppState, l: Locale) -> Vec<(String, String)> {
+pub(crate) async fn election_options(state: &AppState, l: Locale) -> Vec<(String, String)> {
     state.store.elections().await.unwrap_or_default().iter().map(|e| (e.id.clone(), e.name(l).to_string())).collect()
 }
 

@@ -228,6 +228,21 @@ pub async fn csrf_guard(state: axum::extract::State<AppState>, request: Request,
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
+/// The refusal for a multipart form whose `csrf` field does not match the token the guard passed along
+/// ([`CsrfExpected`]); `None` when it matches.
+pub(crate) fn upload_token_refusal(expected: Option<&str>, given: &str) -> Option<Response> {
+    match expected {
+        Some(expected) if !expected.is_empty() && constant_eq(expected, given) => None,
+        _ => Some(
+            (
+                StatusCode::FORBIDDEN,
+                "Token keamanan formulir tidak cocok; muat ulang halaman. / Form token mismatch: reload the page.",
+            )
+                .into_response(),
+        ),
+    }
+}
+
 fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -11,13 +11,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use netra_core::Locale;
 use netra_core::calendar::TimeZone;
-use netra_core::catalogue::ActLabel;
 use netra_core::patrol::{ACCOUNT_COLUMNS, Platform};
 use netra_store::access::{AccessError, FieldError};
 use netra_store::casework::{MAX_ACCOUNT_FILE_BYTES, MAX_BATCH_BYTES, PATROL_PAGE, PatrolDesk, screen_batch};
-use netra_store::patrol::{FlaggedPost, PatrolBatch, Review};
+use netra_store::patrol::{FlaggedAct, FlaggedPost, PatrolBatch, Review};
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::AppState;
 use crate::auth::{CsrfExpected, SessionUser, Staff};
@@ -53,30 +51,8 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn acts_of(verdict: &str) -> Vec<(ActLabel, f64, Vec<String>)> {
-    let value: Value = serde_json::from_str(verdict).unwrap_or_default();
-    value
-        .get("acts")
-        .and_then(Value::as_array)
-        .map(|acts| {
-            acts.iter()
-                .filter_map(|a| {
-                    let act = ActLabel::parse(a.get("act")?.as_str()?)?;
-                    let score = a.get("score").and_then(Value::as_f64).unwrap_or(0.0);
-                    let items = a
-                        .get("items")
-                        .and_then(Value::as_array)
-                        .map(|items| items.iter().filter_map(|i| i.as_str().map(String::from)).collect())
-                        .unwrap_or_default();
-                    Some((act, score, items))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn act_names(verdict: &str, l: Locale) -> String {
-    acts_of(verdict).iter().map(|(act, _, _)| act.describe(l)).collect::<Vec<_>>().join(", ")
+fn act_names(post: &FlaggedPost, l: Locale) -> String {
+    post.acts().iter().map(|a| a.act.describe(l)).collect::<Vec<_>>().join(", ")
 }
 
 fn platform_name(post: &FlaggedPost) -> &'static str {
@@ -137,12 +113,8 @@ async fn read_data_upload(state: &AppState, request: Request, limit: usize) -> R
             }
         }
     }
-    if expected.as_deref().is_none_or(|e| e.is_empty() || e != upload.get("csrf")) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            "Token keamanan formulir tidak cocok; muat ulang halaman. / Form token mismatch: reload the page.",
-        )
-            .into_response());
+    if let Some(refusal) = crate::auth::upload_token_refusal(expected.as_deref(), &upload.get("csrf")) {
+        return Err(refusal);
     }
     Ok(upload)
 }
@@ -166,9 +138,7 @@ fn upload_file(upload: DataUpload, limit: usize) -> Result<(String, Vec<u8>), Fi
 
 async fn election_options(state: &AppState, l: Locale) -> Vec<(String, String)> {
     let mut options = vec![(String::new(), l.pick("(daftar calon bawaan)", "(built-in candidate lists)").to_string())];
-    options.extend(
-        state.store.elections().await.unwrap_or_default().iter().map(|e| (e.id.clone(), e.name(l).to_string())),
-    );
+    options.extend(crate::admin::election_options(state, l).await);
     options
 }
 
@@ -312,18 +282,16 @@ pub async fn upload(State(state): State<AppState>, Staff(user): Staff, request: 
     }
 }
 
-fn posts_table(posts: &[FlaggedPost], l: Locale, caption: String, with_review: bool) -> Table {
-    let mut headers = vec![
+fn posts_table(posts: &[FlaggedPost], l: Locale, caption: String) -> Table {
+    let headers = vec![
         l.pick("Baris", "Line").into(),
         l.pick("Akun", "Account").into(),
         l.pick("Waktu", "Time").into(),
         l.pick("Teks", "Text").into(),
         l.pick("Skor", "Score").into(),
         l.pick("Jenis", "Kind").into(),
+        l.pick("Tinjauan", "Review").into(),
     ];
-    if with_review {
-        headers.push(l.pick("Tinjauan", "Review").into());
-    }
     Table {
         caption,
         headers,
@@ -331,7 +299,11 @@ fn posts_table(posts: &[FlaggedPost], l: Locale, caption: String, with_review: b
             .iter()
             .map(|p| {
                 let account = format!("{} ({})", p.account, platform_name(p));
-                let mut row = vec![
+                let review = match &p.case_id {
+                    Some(case) => Cell::link(review_name(p.review, l), format!("/kasus/{case}")),
+                    None => Cell::text(review_name(p.review, l)),
+                };
+                vec![
                     Cell::text(p.line.to_string()),
                     if p.account_id.is_some() {
                         Cell::link(account, format!("/patroli/unggahan/{}", p.id))
@@ -341,15 +313,9 @@ fn posts_table(posts: &[FlaggedPost], l: Locale, caption: String, with_review: b
                     Cell::text(local_time(p.posted_at)),
                     Cell::text(shorten(&p.text, 160)),
                     Cell::text(format!("{:.2}", p.score)),
-                    Cell::text(act_names(&p.verdict, l)),
-                ];
-                if with_review {
-                    row.push(match (&p.case_id, p.review) {
-                        (Some(case), _) => Cell::link(review_name(p.review, l), format!("/kasus/{case}")),
-                        (None, review) => Cell::text(review_name(review, l)),
-                    });
-                }
-                row
+                    Cell::text(act_names(p, l)),
+                    review,
+                ]
             })
             .collect(),
         empty: l.pick("Tidak ada unggahan yang ditandai.", "No post was flagged.").into(),
@@ -404,7 +370,7 @@ pub async fn batch(State(state): State<AppState>, Staff(user): Staff, Path(id): 
         }));
     }
     let caption = l.pick("Unggahan yang ditandai", "Flagged posts").to_string();
-    page.section(Section::Table(posts_table(&posts, l, caption, true))).render(StatusCode::OK)
+    page.section(Section::Table(posts_table(&posts, l, caption))).render(StatusCode::OK)
 }
 
 // ----- Review queue -----
@@ -451,7 +417,7 @@ pub async fn queue(
                     Cell::text(local_time(p.posted_at)),
                     Cell::text(shorten(&p.text, 160)),
                     Cell::text(format!("{:.2}", p.score)),
-                    Cell::text(act_names(&p.verdict, l)),
+                    Cell::text(act_names(p, l)),
                 ]
             })
             .collect(),
@@ -473,16 +439,6 @@ async fn post_page(state: &AppState, user: &SessionUser, post: &FlaggedPost, rea
         Some(id) => state.store.asn_account(id).await.ok().flatten(),
         None => None,
     };
-    let value: Value = serde_json::from_str(&post.verdict).unwrap_or_default();
-    let spans = value
-        .get("explanation")
-        .and_then(Value::as_array)
-        .map(|e| {
-            e.iter()
-                .filter_map(|e| Some((e.get("start")?.as_u64()? as usize, e.get("end")?.as_u64()? as usize)))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
     let mut facts = vec![
         (l.pick("Akun", "Account").into(), format!("{} ({})", post.account, platform_name(post))),
         (l.pick("Alamat unggahan", "Post address").into(), post.url.clone().unwrap_or_else(|| "–".into())),
@@ -509,9 +465,10 @@ async fn post_page(state: &AppState, user: &SessionUser, post: &FlaggedPost, rea
         facts.push((l.pick("Alasan dikesampingkan", "Reason set aside").into(), note.clone()));
     }
     let catalogue = netra_core::builtin::catalogue();
-    let acts = acts_of(&post.verdict)
+    let acts = post
+        .acts()
         .into_iter()
-        .map(|(act, score, items)| {
+        .map(|FlaggedAct { act, score, items }| {
             let items = items
                 .iter()
                 .filter_map(|code| catalogue.get(code).map(|i| format!("{} ({})", i.code, i.level.name(l))))
@@ -522,7 +479,7 @@ async fn post_page(state: &AppState, user: &SessionUser, post: &FlaggedPost, rea
         .collect();
     let mut page = StaffPage::for_user(user, "/patroli/antrian", l.pick("Unggahan yang ditandai", "Flagged post"))
         .section(Section::Facts(facts))
-        .section(Section::Marked(marked_parts(&post.text, spans.into_iter())))
+        .section(Section::Marked(marked_parts(&post.text, post.evidence().iter().map(|e| (e.start, e.end)))))
         .section(Section::Table(Table {
             caption: l
                 .pick(
@@ -538,12 +495,11 @@ async fn post_page(state: &AppState, user: &SessionUser, post: &FlaggedPost, rea
             rows: acts,
             empty: String::new(),
         }));
-    if let Some(candidates) = value.get("candidates").and_then(Value::as_array).filter(|c| !c.is_empty()) {
+    let candidates = post.candidates();
+    if !candidates.is_empty() {
         let named: Vec<String> = candidates
             .iter()
-            .filter_map(|c| {
-                Some(format!("{} {} – {}", l.pick("Nomor", "Number"), c.get("number")?, c.get("name")?.as_str()?))
-            })
+            .map(|(number, name)| format!("{} {number} – {name}", l.pick("Nomor", "Number")))
             .collect();
         page = page.section(Section::Text(format!(
             "{}: {}",

@@ -119,12 +119,8 @@ pub(crate) async fn read_form_upload(state: &AppState, request: Request) -> Resu
     let expected = request.extensions().get::<CsrfExpected>().cloned().and_then(|e| e.0);
     let multipart = Multipart::from_request(request, state).await.map_err(IntoResponse::into_response)?;
     let upload = read_upload(state, multipart).await?;
-    if expected.as_deref().is_none_or(|e| e.is_empty() || e != upload.get("csrf")) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            "Token keamanan formulir tidak cocok; muat ulang halaman. / Form token mismatch: reload the page.",
-        )
-            .into_response());
+    if let Some(refusal) = crate::auth::upload_token_refusal(expected.as_deref(), &upload.get("csrf")) {
+        return Err(refusal);
     }
     Ok(upload)
 }

@@ -154,9 +154,14 @@ pub(crate) fn bounded(
     value
 }
 
+/// The time zone of `region` (WIB when unknown).
+pub fn zone_of(region: &RegionCode) -> netra_core::calendar::TimeZone {
+    netra_core::builtin::time_zones().for_region(region).unwrap_or(netra_core::calendar::TimeZone::Wib)
+}
+
 /// The date at `now` in the time zone of `region` (WIB when unknown).
 pub fn local_today(region: &RegionCode, now: OffsetDateTime) -> Date {
-    netra_core::builtin::time_zones().for_region(region).unwrap_or(netra_core::calendar::TimeZone::Wib).local_date(now)
+    zone_of(region).local_date(now)
 }
 
 /// Validates a report's fields. `today` is the date in the reporter's region (WIB is close enough for the

@@ -359,13 +359,11 @@ impl PatrolDesk<'_> {
             None => String::new(),
         };
         let today = local_today(&account.region, at);
-        let zone = netra_core::builtin::time_zones()
-            .for_region(&account.region)
-            .unwrap_or(netra_core::calendar::TimeZone::Wib);
+        let zone = zone_of(&account.region);
         let posted_on = zone.local_date(post.posted_at).min(today);
         let platform = post.platform.map_or("media sosial", Platform::name);
         let excerpt: String = post.text.chars().take(6000).collect();
-        let acts = verdict_acts(&post.verdict);
+        let acts: Vec<&str> = post.acts().iter().map(|a| a.act.describe(Locale::Id)).collect();
         let description = format!(
             "Temuan patroli siber: unggahan akun {} ({platform}) pada {}: \"{excerpt}\". Penilaian mesin penyaring: \
              skor {:.2}{}.",
@@ -415,22 +413,6 @@ impl PatrolDesk<'_> {
     }
 }
 
-/// The act labels of a stored verdict, in Indonesian.
-pub fn verdict_acts(verdict: &str) -> Vec<String> {
-    let value: serde_json::Value = serde_json::from_str(verdict).unwrap_or_default();
-    value
-        .get("acts")
-        .and_then(|a| a.as_array())
-        .map(|acts| {
-            acts.iter()
-                .filter_map(|a| a.get("act").and_then(|a| a.as_str()))
-                .filter_map(netra_core::catalogue::ActLabel::parse)
-                .map(|act| act.describe(Locale::Id).to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn local_time_text(at: OffsetDateTime, zone: netra_core::calendar::TimeZone) -> String {
     let local = at.to_offset(zone.offset());
     format!("{} {:02}:{:02} {}", local.date(), local.hour(), local.minute(), zone.abbreviation())
@@ -461,15 +443,12 @@ fn post_record(
     text.push_str(&post.text);
     text.push_str("\n\nPenilaian mesin penyaring (bukan keputusan; petugas memastikan):\n");
     text.push_str(&format!("Skor pelanggaran: {:.2}\n", post.score));
-    for act in verdict_acts(&post.verdict) {
-        text.push_str(&format!("- {act}\n"));
+    for act in post.acts() {
+        text.push_str(&format!("- {} ({:.2})\n", act.act.describe(Locale::Id), act.score));
     }
-    let value: serde_json::Value = serde_json::from_str(&post.verdict).unwrap_or_default();
-    if let Some(evidence) = value.get("explanation").and_then(|e| e.as_array()) {
-        let phrases: Vec<&str> = evidence.iter().filter_map(|e| e.get("text").and_then(|t| t.as_str())).collect();
-        if !phrases.is_empty() {
-            text.push_str(&format!("Bukti dalam teks: {}\n", phrases.join("; ")));
-        }
+    let phrases: Vec<String> = post.evidence().into_iter().map(|e| e.text).collect();
+    if !phrases.is_empty() {
+        text.push_str(&format!("Bukti dalam teks: {}\n", phrases.join("; ")));
     }
     text
 }
