@@ -23,6 +23,7 @@ pub use accounts::{
 };
 pub use cases::CaseStore;
 pub use patrol::PatrolStore;
+pub use registry::RegistryStore;
 
 pub mod access;
 pub mod accounts;
@@ -36,11 +37,13 @@ pub mod mail;
 mod migrations;
 pub mod patrol;
 pub mod postgres;
+pub mod registry;
 pub mod seal;
 mod shared;
 mod shared_accounts;
 mod shared_cases;
 mod shared_patrol;
+mod shared_registry;
 pub mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -66,6 +69,9 @@ pub enum StoreError {
     /// The configuration cannot be used.
     #[error("storage configuration: {0}")]
     Config(String),
+    /// The input was refused as a whole (an import whose file could not be read to its end); the text says why.
+    #[error("invalid input: {0}")]
+    Invalid(String),
 }
 
 /// Result of storage operations.
@@ -178,6 +184,7 @@ pub trait Store:
     + AuditStore
     + CaseStore
     + PatrolStore
+    + RegistryStore
     + fmt::Debug
 {
     /// The database behind this store.

@@ -24,6 +24,7 @@ pub fn sqlite() -> Migrator {
         (3, "cases", include_str!("../migrations/sqlite/0003_cases.sql")),
         (4, "mail", include_str!("../migrations/sqlite/0004_mail.sql")),
         (5, "patrol", include_str!("../migrations/sqlite/0005_patrol.sql")),
+        (6, "registry", include_str!("../migrations/sqlite/0006_registry.sql")),
     ])
 }
 
@@ -35,5 +36,6 @@ pub fn postgres() -> Migrator {
         (3, "cases", include_str!("../migrations/postgres/0003_cases.sql")),
         (4, "mail", include_str!("../migrations/postgres/0004_mail.sql")),
         (5, "patrol", include_str!("../migrations/postgres/0005_patrol.sql")),
+        (6, "registry", include_str!("../migrations/postgres/0006_registry.sql")),
     ])
 }

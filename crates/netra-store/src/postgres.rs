@@ -12,6 +12,7 @@ use crate::shared::{impl_shared_store, search_key};
 use crate::shared_accounts::impl_account_store;
 use crate::shared_cases::impl_case_store;
 use crate::shared_patrol::impl_patrol_store;
+use crate::shared_registry::impl_registry_store;
 use crate::{Backend, Store, StoreResult};
 
 /// Store on a PostgreSQL database.
@@ -41,6 +42,40 @@ impl PgStore {
 
     fn writer(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The obvious PostgreSQL alternative to Netra's match index, for the benchmark: the `pg_trgm` extension
+    /// and a trigram GIN index over the lower-cased name (created once).
+    pub async fn prepare_trigram_search(&self) -> StoreResult<()> {
+        sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute(&self.pool).await?;
+        sqlx::query(
+            "CREATE INDEX IF NOT EXISTS registry_person_name_trgm ON registry_person USING gin (lower(name) gin_trgm_ops)",
+        )
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("ANALYZE registry_person").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Persons whose name is trigram-similar to `name` (inside `region` and below when given), most similar first.
+    pub async fn trigram_search(
+        &self,
+        name: &str,
+        region: Option<&str>,
+        top: usize,
+    ) -> StoreResult<Vec<(String, String, f32)>> {
+        let pattern = region.map(|r| format!("{}%", r.trim()));
+        let rows: Vec<(String, String, f32)> = sqlx::query_as(
+            "SELECT nip, name, similarity(lower(name), lower($1)) AS score FROM registry_person \
+             WHERE lower(name) % lower($1) AND ($2::text IS NULL OR region_code LIKE $2) \
+             ORDER BY score DESC, person_id LIMIT $3",
+        )
+        .bind(name)
+        .bind(pattern)
+        .bind(top as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
     }
 
     fn reader(&self) -> &PgPool {
@@ -82,6 +117,12 @@ impl_shared_store!(PgStore, Postgres);
 impl_account_store!(PgStore, Postgres);
 impl_case_store!(PgStore, Postgres);
 impl_patrol_store!(PgStore, Postgres);
+impl_registry_store!(
+    PgStore,
+    Postgres,
+    create_stage = "CREATE TEMP TABLE registry_stage (seq BIGINT NOT NULL, nip TEXT NOT NULL, name TEXT NOT NULL, front_titles TEXT NOT NULL, back_titles TEXT NOT NULL, gender TEXT NOT NULL, birth_date DATE, employment_kind TEXT NOT NULL, employment_state TEXT NOT NULL, position_kind TEXT NOT NULL, position TEXT NOT NULL, unit TEXT NOT NULL, agency TEXT NOT NULL, region_code TEXT NOT NULL) ON COMMIT DROP",
+    differs = "IS DISTINCT FROM"
+);
 
 #[async_trait]
 impl Store for PgStore {

@@ -14,6 +14,7 @@ use crate::shared::{REGION_UPSERT, impl_shared_store, search_key};
 use crate::shared_accounts::impl_account_store;
 use crate::shared_cases::impl_case_store;
 use crate::shared_patrol::impl_patrol_store;
+use crate::shared_registry::impl_registry_store;
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// Store on an SQLite file.
@@ -75,6 +76,12 @@ impl_shared_store!(SqliteStore, Sqlite);
 impl_account_store!(SqliteStore, Sqlite);
 impl_case_store!(SqliteStore, Sqlite);
 impl_patrol_store!(SqliteStore, Sqlite);
+impl_registry_store!(
+    SqliteStore,
+    Sqlite,
+    create_stage = "CREATE TEMP TABLE IF NOT EXISTS registry_stage (seq INTEGER NOT NULL, nip TEXT NOT NULL, name TEXT NOT NULL, front_titles TEXT NOT NULL, back_titles TEXT NOT NULL, gender TEXT NOT NULL, birth_date TEXT, employment_kind TEXT NOT NULL, employment_state TEXT NOT NULL, position_kind TEXT NOT NULL, position TEXT NOT NULL, unit TEXT NOT NULL, agency TEXT NOT NULL, region_code TEXT NOT NULL)",
+    differs = "IS NOT"
+);
 
 #[async_trait]
 impl Store for SqliteStore {

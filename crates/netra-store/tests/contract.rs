@@ -712,3 +712,99 @@ async fn patrol_accounts_batches_queue_and_findings(store: Arc<dyn Store>) {
     }
     assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
 }
+
+mod registry_contract {
+    use netra_registry::generate::Generator;
+    use netra_registry::rows::RegistryRow;
+    use netra_store::Store;
+    use netra_store::accounts::AuditContext;
+    use netra_store::registry::{ImportMessage, ImportMeta, ImportSummary};
+    use netra_store::{StoreError, verify_audit_chain};
+    use time::macros::datetime;
+
+    fn meta(name: &str) -> ImportMeta {
+        ImportMeta { file_name: name.into(), sha256: "00".repeat(32), problem_count: 0 }
+    }
+
+    async fn import(
+        store: &dyn Store,
+        messages: Vec<ImportMessage>,
+        at: time::OffsetDateTime,
+    ) -> Result<ImportSummary, StoreError> {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(messages.len() + 1);
+        for message in messages {
+            sender.send(message).await.unwrap();
+        }
+        drop(sender);
+        store.import_registry(&AuditContext::system(at), &mut receiver, &|_| {}).await
+    }
+
+    fn batches(rows: &[RegistryRow]) -> Vec<ImportMessage> {
+        rows.chunks(netra_store::registry::IMPORT_BATCH).map(|c| ImportMessage::Rows(c.to_vec())).collect()
+    }
+
+    /// Imports, re-imports with changes, and refuses a half-read file, on both backends.
+    pub async fn registry_imports_atomically_and_updates_in_place(store: &dyn Store) {
+        let first: Vec<RegistryRow> = Generator::new(9, None).take(4_500).collect();
+        let mut messages = batches(&first);
+        messages.push(ImportMessage::Done(meta("registri.csv")));
+        let summary = import(store, messages, datetime!(2024-06-01 10:00 +7)).await.unwrap();
+        assert_eq!((summary.rows, summary.new, summary.updated, summary.moved), (4_500, 4_500, 0, 0));
+        assert_eq!(store.registry_count().await.unwrap(), 4_500);
+        let asep = store.registry_person_by_nip(&first[10].nip).await.unwrap().unwrap();
+        assert_eq!(asep.name, first[10].name);
+        assert_eq!(asep.position, first[10].position);
+
+        // Re-import: one person moves, one is renamed, one is new; the rest are unchanged.
+        let mut second = first.clone();
+        second[10].position = "Camat Cileunyi".into();
+        second[10].unit = "Kecamatan Cileunyi".into();
+        second[11].name = format!("{} Baru", second[11].name);
+        let newcomer = Generator::new(10, None).next().unwrap();
+        second.push(newcomer.clone());
+        let mut messages = batches(&second);
+        messages.push(ImportMessage::Done(meta("registri-2.csv")));
+        let summary = import(store, messages, datetime!(2024-09-01 10:00 +7)).await.unwrap();
+        assert_eq!((summary.new, summary.updated, summary.moved), (1, 2, 1));
+        let moved = store.registry_person_by_nip(&first[10].nip).await.unwrap().unwrap();
+        assert_eq!(moved.id, asep.id, "the internal id stays");
+        assert_eq!(moved.position, "Camat Cileunyi");
+        assert_eq!(moved.position_since, time::macros::date!(2024 - 09 - 01));
+        let history = store.registry_history(moved.id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].position, first[10].position);
+        assert_eq!(history[0].until, time::macros::date!(2024 - 09 - 01));
+        assert!(store.registry_person_by_nip(&newcomer.nip).await.unwrap().is_some());
+
+        // A reader that fails, or stops before `Done`, leaves the registry as it was.
+        let mut third = second.clone();
+        third[0].name = "Tidak Boleh Tersimpan".into();
+        let mut messages = batches(&third);
+        messages.push(ImportMessage::Failed("baris 9: berkas terpotong".into()));
+        assert!(matches!(import(store, messages, datetime!(2024-10-01 10:00 +7)).await, Err(StoreError::Invalid(_))));
+        let messages = batches(&third);
+        assert!(matches!(import(store, messages, datetime!(2024-10-01 10:00 +7)).await, Err(StoreError::Invalid(_))));
+        let unchanged = store.registry_person_by_nip(&first[0].nip).await.unwrap().unwrap();
+        assert_eq!(unchanged.name, first[0].name);
+        assert_eq!(store.registry_count().await.unwrap(), 4_501);
+
+        // The scan sees everyone once; two imports are audited and the chain holds.
+        let mut seen = 0;
+        store.scan_registry(&mut |_| seen += 1).await.unwrap();
+        assert_eq!(seen, 4_501);
+        let chain = verify_audit_chain(store).await.unwrap().expect("chain intact");
+        assert!(chain.length >= 2);
+        let filter = netra_store::accounts::AuditFilter {
+            object: Some(("registry_import".into(), summary.import_id.clone())),
+            ..Default::default()
+        };
+        let entries = store.audit_entries(&filter, 10).await.unwrap();
+        assert_eq!(entries.len(), 1);
+        assert!(entries[0].summary.contains("1 baru, 2 diperbarui, 1 pindah jabatan"), "{}", entries[0].summary);
+    }
+}
+
+contract!(registry_imports_atomically_and_updates_in_place);
+async fn registry_imports_atomically_and_updates_in_place(store: &dyn Store) {
+    registry_contract::registry_imports_atomically_and_updates_in_place(store).await;
+}

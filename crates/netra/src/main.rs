@@ -11,6 +11,7 @@ use netra_core::clock::ClockKind;
 use netra_core::region::RegionCode;
 use netra_store::StoreConfig;
 
+mod registry;
 mod screen;
 
 /// The screening loop allocates a few small buffers per post; mimalloc serves those faster than glibc's malloc.
@@ -43,6 +44,8 @@ enum Command {
     Screen(screen::ScreenArgs),
     /// Train or evaluate the screening model.
     Model(screen::ModelArgs),
+    /// The ASN registry: import (CSV/XLSX), match names to persons, generate a synthetic registry.
+    Registry(registry::RegistryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +160,7 @@ fn main() -> ExitCode {
         Command::Deadline(args) => deadline(args),
         Command::Screen(args) => screen::screen(args),
         Command::Model(args) => screen::model(args),
+        Command::Registry(args) => registry::registry(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -337,7 +337,7 @@ impl Output {
     }
 }
 
-fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
     let bar = match total {
         Some(bytes) => indicatif::ProgressBar::new(bytes),
         None => indicatif::ProgressBar::no_length(),
