@@ -69,9 +69,9 @@ impl<T> Weighted<T> {
         Weighted { items, cumulative }
     }
 
-    /// Earlier items more often: weight 1/(rank+1)^0.8.
+    /// Earlier items more often: weight 1/(rank+1)^0.7.
     fn zipf(items: Vec<T>) -> Weighted<T> {
-        let weights: Vec<f64> = (0..items.len()).map(|i| 1.0 / ((i + 1) as f64).powf(0.8)).collect();
+        let weights: Vec<f64> = (0..items.len()).map(|i| 1.0 / ((i + 1) as f64).powf(0.7)).collect();
         Weighted::new(items.into_iter().zip(weights))
     }
 
@@ -363,7 +363,17 @@ impl Generator {
                 None => second.pick(rng).clone(),
             };
         }
-        let mut words = vec![given.pick(rng).clone()];
+        let composable = !matches!(group_name.as_str(), "batak" | "bali" | "timur");
+        let compose = |rng: &mut Rng| {
+            let c = &tables.composed;
+            let ending = match gender {
+                Gender::Male => c.male_endings.pick(rng),
+                Gender::Female => c.female_endings.pick(rng),
+            };
+            format!("{}{}{}", c.prefixes.pick(rng), c.roots.pick(rng), ending)
+        };
+        let first = if composable && rng.chance(tables.composed.share / 3.0) { compose(rng) } else { given.pick(rng).clone() };
+        let mut words = vec![first];
         if group.muslim_prefix && rng.chance(0.12) {
             let prefix = match gender {
                 Gender::Male => ["Muhammad", "Ahmad", "Muhammad", "Abdul"][rng.below(4)],
@@ -380,14 +390,8 @@ impl Generator {
         }
         // Composed long-tail names only where the groups' names are built that way (not Batak marga, not Balinese
         // or eastern family names).
-        let composable = !matches!(group_name.as_str(), "batak" | "bali" | "timur");
         let last = if composable && rng.chance(tables.composed.share) {
-            let c = &tables.composed;
-            let ending = match gender {
-                Gender::Male => c.male_endings.pick(rng),
-                Gender::Female => c.female_endings.pick(rng),
-            };
-            format!("{}{}{}", c.prefixes.pick(rng), c.roots.pick(rng), ending)
+            compose(rng)
         } else {
             second.pick(rng).clone()
         };
@@ -696,12 +700,10 @@ pub fn noisy_query(row: &RegistryRow, rng: &mut Rng) -> (Query, Vec<Noise>) {
         }
         _ => {}
     }
+    // A report is always filed somewhere: the place is known, at least its province.
     let regency = row.region.regency_code().unwrap_or(row.region);
-    let kode_wilayah = match rng.below(20) {
-        0..=13 => Some(regency.to_string()),
-        14..=16 => Some(row.region.province_code().to_string()),
-        _ => None,
-    };
+    let kode_wilayah = if rng.chance(0.8) { regency.to_string() } else { row.region.province_code().to_string() };
+    let kode_wilayah = Some(kode_wilayah);
     let instansi = rng.chance(0.5).then(|| abbreviate_agency(&row.agency, rng));
     let unit_kerja = rng.chance(0.4).then(|| abbreviate_unit(&row.unit, rng));
     let jabatan =

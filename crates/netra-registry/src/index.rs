@@ -27,8 +27,9 @@ const ORG_STOPWORDS: &str = include_str!("../../../data/registry/org-stopwords.t
 
 /// How much the person's unmentioned name words weigh against the score.
 const UNMENTIONED_WEIGHT: f32 = 0.25;
-/// A word whose postings exceed this is looked up only inside the query's region when one is given.
-const LARGE_POSTINGS: usize = 20_000;
+/// A word whose postings exceed this is looked up only inside the query's region when one is given (persons
+/// elsewhere with a rarer name word are still found through that word).
+const LARGE_POSTINGS: usize = 2_000;
 /// At most this many candidates are scored per query.
 const MAX_CANDIDATES: usize = 400_000;
 
