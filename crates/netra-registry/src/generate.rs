@@ -227,7 +227,7 @@ fn tables() -> &'static Tables {
             .collect();
         let provinces = Weighted::new(names.provinces.into_iter().map(|(code, p)| {
             let number: u8 = code.parse().expect("province numbers are numbers");
-            ((number, Weighted::new(p.mix.into_iter())), p.weight)
+            ((number, Weighted::new(p.mix)), p.weight)
         }));
         let set = netra_core::builtin::regions();
         let mut regencies: HashMap<u8, Vec<Regency>> = HashMap::new();
@@ -372,7 +372,8 @@ impl Generator {
             };
             format!("{}{}{}", c.prefixes.pick(rng), c.roots.pick(rng), ending)
         };
-        let first = if composable && rng.chance(tables.composed.share / 3.0) { compose(rng) } else { given.pick(rng).clone() };
+        let first =
+            if composable && rng.chance(tables.composed.share / 3.0) { compose(rng) } else { given.pick(rng).clone() };
         let mut words = vec![first];
         if group.muslim_prefix && rng.chance(0.12) {
             let prefix = match gender {
@@ -390,11 +391,8 @@ impl Generator {
         }
         // Composed long-tail names only where the groups' names are built that way (not Batak marga, not Balinese
         // or eastern family names).
-        let last = if composable && rng.chance(tables.composed.share) {
-            compose(rng)
-        } else {
-            second.pick(rng).clone()
-        };
+        let last =
+            if composable && rng.chance(tables.composed.share) { compose(rng) } else { second.pick(rng).clone() };
         if !words.contains(&last) {
             words.push(last);
         }

@@ -120,7 +120,9 @@ impl_patrol_store!(PgStore, Postgres);
 impl_registry_store!(
     PgStore,
     Postgres,
+    tune_import = ["SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off"],
     create_stage = "CREATE TEMP TABLE registry_stage (seq BIGINT NOT NULL, nip TEXT NOT NULL, name TEXT NOT NULL, front_titles TEXT NOT NULL, back_titles TEXT NOT NULL, gender TEXT NOT NULL, birth_date DATE, employment_kind TEXT NOT NULL, employment_state TEXT NOT NULL, position_kind TEXT NOT NULL, position TEXT NOT NULL, unit TEXT NOT NULL, agency TEXT NOT NULL, region_code TEXT NOT NULL) ON COMMIT DROP",
+    after_stage = "ANALYZE registry_stage",
     differs = "IS DISTINCT FROM"
 );
 

@@ -152,7 +152,14 @@ pub fn gender_code(row: &RegistryRow) -> &'static str {
 
 /// Implements `RegistryStore` for a backend type.
 macro_rules! impl_registry_store {
-    ($store:ty, $db:ty, create_stage = $create:literal, differs = $ne:literal) => {
+    (
+        $store:ty,
+        $db:ty,
+        tune_import = [$($tune:literal),*],
+        create_stage = $create:literal,
+        after_stage = $after_stage:literal,
+        differs = $ne:literal
+    ) => {
         #[async_trait::async_trait]
         impl $crate::registry::RegistryStore for $store {
             async fn import_registry(
@@ -165,6 +172,11 @@ macro_rules! impl_registry_store {
                 let today = ctx.at.date();
                 let at = ctx.at.to_offset(time::UtcOffset::UTC);
                 let mut tx = self.writer().begin().await?;
+                // SQLite: a page cache big enough for the NIP index of a national registry (with the default
+                // 2 MiB each insert reads index pages back from the OS). PostgreSQL: the registry's statistics
+                // predate the transaction's own rows, so the planner would hash-join whole tables per chunk;
+                // index lookups by NIP are what the merge needs.
+                $(sqlx::query($tune).execute(&mut *tx).await?;)*
                 sqlx::query($create).execute(&mut *tx).await?;
                 let (base,): (i64,) = sqlx::query_as(MAX_PERSON_ID).fetch_one(&mut *tx).await?;
                 let full_sql = stage_insert_sql(STATEMENT_ROWS);
@@ -218,6 +230,9 @@ macro_rules! impl_registry_store {
                     staged += batch.len();
                     summary.rows += batch.len() as u64;
                     if staged >= STAGE_CHUNK || (last && staged > 0) {
+                        // PostgreSQL plans the merge from the stage's statistics; without them it scans the whole
+                        // registry once per chunk.
+                        sqlx::query($after_stage).execute(&mut *tx).await?;
                         summary.moved +=
                             sqlx::query(HISTORY_FROM_STAGE).bind(today).execute(&mut *tx).await?.rows_affected();
                         summary.updated += sqlx::query(sqlx::AssertSqlSafe(update_sql.as_str()))

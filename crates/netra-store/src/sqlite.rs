@@ -79,7 +79,9 @@ impl_patrol_store!(SqliteStore, Sqlite);
 impl_registry_store!(
     SqliteStore,
     Sqlite,
+    tune_import = ["PRAGMA cache_size = -262144"],
     create_stage = "CREATE TEMP TABLE IF NOT EXISTS registry_stage (seq INTEGER NOT NULL, nip TEXT NOT NULL, name TEXT NOT NULL, front_titles TEXT NOT NULL, back_titles TEXT NOT NULL, gender TEXT NOT NULL, birth_date TEXT, employment_kind TEXT NOT NULL, employment_state TEXT NOT NULL, position_kind TEXT NOT NULL, position TEXT NOT NULL, unit TEXT NOT NULL, agency TEXT NOT NULL, region_code TEXT NOT NULL)",
+    after_stage = "SELECT 1",
     differs = "IS NOT"
 );
 

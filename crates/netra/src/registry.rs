@@ -235,9 +235,14 @@ fn xlsx_rows(bytes: Vec<u8>) -> anyhow::Result<Vec<Result<RegistryRow, Vec<LineP
                 Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
                 // An 18-digit number stored as a number has lost its last digits.
                 Data::Float(_) => {
+                    let field = if header_text.get(column).is_some_and(|h| h.trim().eq_ignore_ascii_case("nip")) {
+                        "nip"
+                    } else {
+                        "baris"
+                    };
                     problems.push(LineProblem::new(
                         line,
-                        COLUMNS.get(column).copied().unwrap_or("baris"),
+                        field,
                         "Angka terlalu panjang untuk sel angka; simpan kolom NIP sebagai teks.",
                         "Number too long for a numeric cell; store the NIP column as text.",
                     ));
@@ -370,6 +375,9 @@ pub fn candidate_json(candidate: &Candidate) -> serde_json::Value {
     })
 }
 
+/// Answers one query with its candidates as JSON.
+type Engine = dyn Fn(&Query, usize) -> anyhow::Result<Vec<serde_json::Value>>;
+
 async fn match_queries(args: MatchArgs) -> anyhow::Result<()> {
     let input = File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;
     let mut output =
@@ -378,7 +386,7 @@ async fn match_queries(args: MatchArgs) -> anyhow::Result<()> {
         Some(path) => Some(BufWriter::new(File::create(path)?)),
         None => None,
     };
-    let engine: Box<dyn Fn(&Query, usize) -> anyhow::Result<Vec<serde_json::Value>>> = match args.engine.as_str() {
+    let engine: Box<Engine> = match args.engine.as_str() {
         "netra" => {
             let store = crate::open_store(&args.store).await?;
             let started = Instant::now();
