@@ -19,6 +19,7 @@ pub mod intake;
 pub mod locale;
 pub mod patrol;
 pub mod region;
+pub mod rng;
 pub mod role;
 pub mod sanction;
 pub mod totp;

@@ -282,6 +282,21 @@ impl RegionCode {
         self.province
     }
 
+    /// Province, regency and district numbers; 0 below the code's level (`32.04` → `(32, 4, 0)`).
+    pub fn numbers(&self) -> (u8, u8, u8) {
+        (self.province, self.regency, self.district)
+    }
+
+    /// The code of [`RegionCode::numbers`]: `None` for a zero province or a district without a regency.
+    pub fn from_numbers(province: u8, regency: u8, district: u8) -> Option<RegionCode> {
+        (province > 0 && (regency > 0 || district == 0)).then_some(RegionCode {
+            province,
+            regency,
+            district,
+            village: 0,
+        })
+    }
+
     /// True if `self` is `other` or lies inside it (a kecamatan is within its kabupaten and province).
     pub fn is_within(&self, other: &RegionCode) -> bool {
         self == other || self.ancestors().any(|ancestor| ancestor == *other)
@@ -427,6 +442,17 @@ impl RegionSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_round_trip() {
+        for text in ["32", "32.04", "32.04.05"] {
+            let code = RegionCode::parse(text).unwrap();
+            let (p, r, d) = code.numbers();
+            assert_eq!(RegionCode::from_numbers(p, r, d), Some(code));
+        }
+        assert_eq!(RegionCode::from_numbers(0, 4, 0), None);
+        assert_eq!(RegionCode::from_numbers(32, 0, 5), None);
+    }
 
     #[test]
     fn parses_every_level_and_its_parent_chain() {

@@ -21,33 +21,7 @@ use crate::rows::{EmploymentKind, EmploymentState, PositionKind, RegistryRow};
 const NAMES: &str = include_str!("../../../data/registry/names.toml");
 const POSITIONS: &str = include_str!("../../../data/registry/positions.toml");
 
-/// SplitMix64: small, seeded, the same on every platform.
-#[derive(Debug, Clone)]
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-
-    pub fn range(&mut self, lo: i32, hi: i32) -> i32 {
-        lo + self.below((hi - lo + 1) as usize) as i32
-    }
-}
+pub use netra_core::rng::SplitMix;
 
 /// A weighted choice by cumulative weights.
 #[derive(Debug, Clone)]
@@ -75,9 +49,9 @@ impl<T> Weighted<T> {
         Weighted::new(items.into_iter().zip(weights))
     }
 
-    fn pick(&self, rng: &mut Rng) -> &T {
+    fn pick(&self, rng: &mut SplitMix) -> &T {
         let total = *self.cumulative.last().unwrap_or(&1.0);
-        let x = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * total;
+        let x = rng.unit() * total;
         let i = self.cumulative.partition_point(|&c| c <= x).min(self.items.len() - 1);
         &self.items[i]
     }
@@ -111,6 +85,12 @@ struct Composed {
 #[derive(serde::Deserialize)]
 struct GroupFile {
     single: f64,
+    /// Whether names of this group take Muhammad/Ahmad/Siti/Nur in front.
+    #[serde(default)]
+    muslim_prefix: bool,
+    /// Whether names of this group are built from syllables (the `[composed]` tables).
+    #[serde(default)]
+    composed: bool,
     three: f64,
     male: Vec<String>,
     female: Vec<String>,
@@ -161,6 +141,7 @@ struct Group {
     second_female: Weighted<String>,
     single_names: Option<Weighted<String>>,
     muslim_prefix: bool,
+    composed: bool,
 }
 
 struct Unit {
@@ -209,8 +190,6 @@ fn tables() -> &'static Tables {
             .groups
             .into_iter()
             .map(|(name, g)| {
-                let muslim_prefix =
-                    matches!(name.as_str(), "sunda" | "jawa" | "minang" | "bugis" | "melayu" | "muslim");
                 let second_female = if g.second_female.is_empty() { g.second_male.clone() } else { g.second_female };
                 let group = Group {
                     single: g.single,
@@ -220,7 +199,8 @@ fn tables() -> &'static Tables {
                     second_male: Weighted::zipf(g.second_male),
                     second_female: Weighted::zipf(second_female),
                     single_names: (!g.single_names.is_empty()).then(|| Weighted::zipf(g.single_names)),
-                    muslim_prefix,
+                    muslim_prefix: g.muslim_prefix,
+                    composed: g.composed,
                 };
                 (name, group)
             })
@@ -259,7 +239,6 @@ fn tables() -> &'static Tables {
         }
         let mut units = Vec::new();
         let mut add = |list: Vec<UnitFile>| {
-            let start = units.len();
             let mut shares = Vec::new();
             for unit in list {
                 shares.push((units.len(), unit.share));
@@ -270,7 +249,6 @@ fn tables() -> &'static Tables {
                     positions: Weighted::new(unit.positions.into_iter().map(|(name, k, w)| ((name, kind(&k)), w))),
                 });
             }
-            let _ = start;
             Weighted::new(shares)
         };
         let regency_units = add(positions.regency_units);
@@ -317,7 +295,7 @@ fn tables() -> &'static Tables {
 /// regency), reproducibly from `seed`. Every NIP is valid and unique.
 #[derive(Debug)]
 pub struct Generator {
-    rng: Rng,
+    rng: SplitMix,
     within: Option<RegionCode>,
     used: HashSet<u64>,
     line: usize,
@@ -325,7 +303,7 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(seed: u64, within: Option<RegionCode>) -> Generator {
-        Generator { rng: Rng(seed), within, used: HashSet::new(), line: 1 }
+        Generator { rng: SplitMix(seed), within, used: HashSet::new(), line: 1 }
     }
 
     fn place(&mut self) -> (u8, &'static Regency) {
@@ -363,8 +341,7 @@ impl Generator {
                 None => second.pick(rng).clone(),
             };
         }
-        let composable = !matches!(group_name.as_str(), "batak" | "bali" | "timur");
-        let compose = |rng: &mut Rng| {
+        let compose = |rng: &mut SplitMix| {
             let c = &tables.composed;
             let ending = match gender {
                 Gender::Male => c.male_endings.pick(rng),
@@ -372,8 +349,11 @@ impl Generator {
             };
             format!("{}{}{}", c.prefixes.pick(rng), c.roots.pick(rng), ending)
         };
-        let first =
-            if composable && rng.chance(tables.composed.share / 3.0) { compose(rng) } else { given.pick(rng).clone() };
+        let first = if group.composed && rng.chance(tables.composed.share / 3.0) {
+            compose(rng)
+        } else {
+            given.pick(rng).clone()
+        };
         let mut words = vec![first];
         if group.muslim_prefix && rng.chance(0.12) {
             let prefix = match gender {
@@ -389,10 +369,8 @@ impl Generator {
                 words.push(middle);
             }
         }
-        // Composed long-tail names only where the groups' names are built that way (not Batak marga, not Balinese
-        // or eastern family names).
         let last =
-            if composable && rng.chance(tables.composed.share) { compose(rng) } else { second.pick(rng).clone() };
+            if group.composed && rng.chance(tables.composed.share) { compose(rng) } else { second.pick(rng).clone() };
         if !words.contains(&last) {
             words.push(last);
         }
@@ -578,7 +556,7 @@ impl Noise {
     }
 }
 
-fn typo(word: &str, rng: &mut Rng) -> String {
+fn typo(word: &str, rng: &mut SplitMix) -> String {
     let mut chars: Vec<char> = word.chars().collect();
     if chars.len() < 4 {
         return word.to_string();
@@ -600,7 +578,7 @@ fn typo(word: &str, rng: &mut Rng) -> String {
 }
 
 /// An older or alternative spelling of a word, when it has one.
-fn respell(word: &str, rng: &mut Rng) -> Option<String> {
+fn respell(word: &str, rng: &mut SplitMix) -> Option<String> {
     let lower = word.to_lowercase();
     let swaps: [(&str, &str); 9] = [
         ("u", "oe"),
@@ -637,7 +615,7 @@ fn respell(word: &str, rng: &mut Rng) -> Option<String> {
 }
 
 /// A reporter's version of a person: noisy name, partial context. Returns the query and what was done.
-pub fn noisy_query(row: &RegistryRow, rng: &mut Rng) -> (Query, Vec<Noise>) {
+pub fn noisy_query(row: &RegistryRow, rng: &mut SplitMix) -> (Query, Vec<Noise>) {
     let names = rules();
     let mut noise = Vec::new();
     let mut words = names.split(&row.name).words;
@@ -654,7 +632,7 @@ pub fn noisy_query(row: &RegistryRow, rng: &mut Rng) -> (Query, Vec<Noise>) {
     }
     if rng.chance(0.1) {
         let full_to_nick: Vec<(usize, &str)> =
-            words.iter().enumerate().filter_map(|(i, w)| nickname_for(&names.key(w)).map(|n| (i, n))).collect();
+            words.iter().enumerate().filter_map(|(i, w)| names.nickname_for(&names.key(w)).map(|n| (i, n))).collect();
         if let Some(&(i, nick)) = full_to_nick.first() {
             let mut c = nick.chars();
             words[i] = c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default();
@@ -709,27 +687,7 @@ pub fn noisy_query(row: &RegistryRow, rng: &mut Rng) -> (Query, Vec<Noise>) {
     (Query { nama: name, instansi, unit_kerja, kode_wilayah, jabatan, jenis_kelamin: None }, noise)
 }
 
-fn nickname_for(key: &str) -> Option<&'static str> {
-    const PAIRS: [(&str, &str); 14] = [
-        ("kurniawan", "wawan"),
-        ("setiawan", "wawan"),
-        ("hidayat", "dayat"),
-        ("suryadi", "yadi"),
-        ("mulyadi", "yadi"),
-        ("supriyadi", "pri"),
-        ("sutrisno", "tris"),
-        ("ismail", "mail"),
-        ("sulaiman", "leman"),
-        ("yusup", "ucup"),
-        ("nurhayati", "yati"),
-        ("kartika", "tika"),
-        ("lestari", "tari"),
-        ("muhamad", "moh"),
-    ];
-    PAIRS.iter().find(|(full, _)| crate::names::fold(full) == key).map(|(_, nick)| *nick)
-}
-
-fn abbreviate_agency(agency: &str, rng: &mut Rng) -> String {
+fn abbreviate_agency(agency: &str, rng: &mut SplitMix) -> String {
     if rng.chance(0.5) {
         return agency.to_string();
     }
@@ -740,7 +698,7 @@ fn abbreviate_agency(agency: &str, rng: &mut Rng) -> String {
         .replace("Kementerian Agama", "Kemenag")
 }
 
-fn abbreviate_unit(unit: &str, rng: &mut Rng) -> String {
+fn abbreviate_unit(unit: &str, rng: &mut SplitMix) -> String {
     if rng.chance(0.5) {
         return unit.to_string();
     }
@@ -807,7 +765,7 @@ mod tests {
 
     #[test]
     fn noisy_queries_change_the_name_but_keep_it_recognisable() {
-        let mut rng = Rng(11);
+        let mut rng = SplitMix(11);
         let mut kinds = HashSet::new();
         for row in Generator::new(5, None).take(2000) {
             let (query, noise) = noisy_query(&row, &mut rng);

@@ -174,21 +174,13 @@ impl Interner {
 }
 
 fn pack_region(code: RegionCode) -> u32 {
-    let regency =
-        code.regency_code().map_or(0, |r| r.to_string().rsplit('.').next().and_then(|p| p.parse().ok()).unwrap_or(0));
-    let district =
-        code.district_code().map_or(0, |d| d.to_string().rsplit('.').next().and_then(|p| p.parse().ok()).unwrap_or(0));
-    (u32::from(code.province_number()) << 16) | (regency << 8) | district
+    let (province, regency, district) = code.numbers();
+    (u32::from(province) << 16) | (u32::from(regency) << 8) | u32::from(district)
 }
 
 fn unpack_region(packed: u32) -> RegionCode {
-    let (province, regency, district) = ((packed >> 16) as u8, ((packed >> 8) & 0xff) as u8, (packed & 0xff) as u8);
-    let text = match (regency, district) {
-        (0, _) => format!("{province:02}"),
-        (r, 0) => format!("{province:02}.{r:02}"),
-        (r, d) => format!("{province:02}.{r:02}.{d:02}"),
-    };
-    RegionCode::parse(&text).unwrap_or_else(|_| RegionCode::province(province))
+    let (province, regency, district) = ((packed >> 16) as u8, (packed >> 8) as u8, packed as u8);
+    RegionCode::from_numbers(province, regency, district).unwrap_or_else(|| RegionCode::province(province.max(1)))
 }
 
 /// Accumulates persons; [`IndexBuilder::build`] numbers them in region order and builds the postings.
@@ -754,6 +746,23 @@ impl RegistryIndex {
         }
     }
 
+    /// The share of the query's agency and unit words found in the person's agency and unit (cached per pair).
+    fn org_share(&self, prepared: &Prepared, person: usize, cache: &mut ContextCache) -> f32 {
+        let pair = (self.agencies[person], self.units[person]);
+        *cache.org.entry(pair).or_insert_with(|| {
+            containment(&prepared.org, &[&self.org_tokens[pair.0 as usize], &self.org_tokens[pair.1 as usize]])
+        })
+    }
+
+    /// The share of the query's position words found in the person's position (cached per position).
+    fn position_share(&self, prepared: &Prepared, person: usize, cache: &mut ContextCache) -> f32 {
+        let position = self.positions[person];
+        *cache
+            .position
+            .entry(position)
+            .or_insert_with(|| containment(&prepared.position, &[&self.org_tokens[position as usize]]))
+    }
+
     /// Context agreement in [0, 1], or `None` when the query gives no context.
     fn context(&self, prepared: &Prepared, person: usize, cache: &mut ContextCache) -> Option<f32> {
         let mut sum = 0.0;
@@ -767,20 +776,11 @@ impl RegistryIndex {
             count += 1;
         }
         if !prepared.org.is_empty() {
-            let pair = (self.agencies[person], self.units[person]);
-            let share = *cache.org.entry(pair).or_insert_with(|| {
-                containment(&prepared.org, &[&self.org_tokens[pair.0 as usize], &self.org_tokens[pair.1 as usize]])
-            });
-            sum += share;
+            sum += self.org_share(prepared, person, cache);
             count += 1;
         }
         if !prepared.position.is_empty() {
-            let position = self.positions[person];
-            let share = *cache
-                .position
-                .entry(position)
-                .or_insert_with(|| containment(&prepared.position, &[&self.org_tokens[position as usize]]));
-            sum += share;
+            sum += self.position_share(prepared, person, cache);
             count += 1;
         }
         if let Some(gender) = prepared.gender {
@@ -864,15 +864,10 @@ impl RegistryIndex {
             reasons.push(Reason::Region { agreement: self.region_agreement(wanted, person), region: name });
         }
         if !prepared.org.is_empty() {
-            let pair = (self.agencies[person], self.units[person]);
-            let share = *cache.org.entry(pair).or_insert_with(|| {
-                containment(&prepared.org, &[&self.org_tokens[pair.0 as usize], &self.org_tokens[pair.1 as usize]])
-            });
-            reasons.push(Reason::Organisation { share });
+            reasons.push(Reason::Organisation { share: self.org_share(prepared, person, cache) });
         }
         if !prepared.position.is_empty() {
-            let share = containment(&prepared.position, &[&self.org_tokens[self.positions[person] as usize]]);
-            reasons.push(Reason::Position { share });
+            reasons.push(Reason::Position { share: self.position_share(prepared, person, cache) });
         }
         if let Some(gender) = prepared.gender {
             reasons.push(Reason::Gender { same: gender_of(self.flags[person]) == gender });
@@ -916,24 +911,21 @@ mod tests {
         gender: Gender,
         unit: &'a str,
         region: &str,
-    ) -> (PersonInput<'a>, ()) {
-        (
-            PersonInput {
-                id,
-                nip,
-                name,
-                front_titles: "",
-                back_titles: "",
-                gender,
-                state: EmploymentState::Active,
-                position_kind: PositionKind::Pelaksana,
-                position: "Pengadministrasi Umum",
-                unit,
-                agency: "Pemerintah Kabupaten Bandung",
-                region: RegionCode::parse(region).unwrap(),
-            },
-            (),
-        )
+    ) -> PersonInput<'a> {
+        PersonInput {
+            id,
+            nip,
+            name,
+            front_titles: "",
+            back_titles: "",
+            gender,
+            state: EmploymentState::Active,
+            position_kind: PositionKind::Pelaksana,
+            position: "Pengadministrasi Umum",
+            unit,
+            agency: "Pemerintah Kabupaten Bandung",
+            region: RegionCode::parse(region).unwrap(),
+        }
     }
 
     fn sample() -> RegistryIndex {
@@ -948,7 +940,7 @@ mod tests {
             person(7, "198503302010011008", "Muhammad Rizki Ramadhan", Gender::Male, "Dinas Pendidikan", "32.04"),
             person(8, "198503302010011009", "Asep Sunandar", Gender::Male, "Dinas Perhubungan", "35.78"),
         ];
-        for (p, ()) in &people {
+        for p in &people {
             builder.add(p);
         }
         builder.build()

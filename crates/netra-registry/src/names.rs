@@ -46,6 +46,8 @@ pub struct NameRules {
     variants: HashMap<String, String>,
     /// Folded nickname → folded full names.
     nicknames: HashMap<String, Vec<String>>,
+    /// The nickname table in file order (for the reverse lookup, which must not depend on hashing).
+    nickname_rows: Vec<(String, Vec<String>)>,
 }
 
 #[derive(serde::Deserialize)]
@@ -84,12 +86,13 @@ impl NameRules {
                 variants.insert(fold(variant), canonical.clone());
             }
         }
-        let mut nicknames: HashMap<String, Vec<String>> = HashMap::new();
-        for row in tsv_rows(NICKNAMES) {
-            let fulls = row[1..].iter().map(|full| canonical_key(&variants, &fold(full))).collect();
-            nicknames.insert(fold(row[0]), fulls);
-        }
-        NameRules { titles, ambiguous, variants, nicknames }
+        let nickname_rows: Vec<(String, Vec<String>)> = tsv_rows(NICKNAMES)
+            .map(|row| {
+                (row[0].to_string(), row[1..].iter().map(|full| canonical_key(&variants, &fold(full))).collect())
+            })
+            .collect();
+        let nicknames = nickname_rows.iter().map(|(nick, fulls)| (fold(nick), fulls.clone())).collect();
+        NameRules { titles, ambiguous, variants, nicknames, nickname_rows }
     }
 
     /// The key of one word as written: folded, then mapped to its canonical spelling.
@@ -100,6 +103,14 @@ impl NameRules {
     /// The full names a nickname stands for (keys), if it is a known nickname.
     pub fn nickname_of(&self, key: &str) -> &[String] {
         self.nicknames.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The first nickname of three letters or more (as written in the table) that stands for this full-name key.
+    pub fn nickname_for(&self, key: &str) -> Option<&str> {
+        self.nickname_rows
+            .iter()
+            .find(|(nick, fulls)| nick.len() >= 3 && fulls.iter().any(|full| full == key))
+            .map(|(nick, _)| nick.as_str())
     }
 
     /// Splits a name into titles and words.
@@ -391,6 +402,8 @@ mod tests {
         assert_eq!(rules.key("Abdoel"), rules.key("Abdul"));
         assert!(rules.nickname_of(&rules.key("Wawan")).contains(&rules.key("Kurniawan")));
         assert!(rules.nickname_of(&rules.key("Moh")).contains(&rules.key("Muhammad")));
+        assert_eq!(rules.nickname_for(&rules.key("Kurniawan")), Some("wawan"));
+        assert_eq!(rules.nickname_for(&rules.key("Bagus")), None);
     }
 
     #[test]

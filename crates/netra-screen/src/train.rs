@@ -46,27 +46,7 @@ impl Default for TrainOptions {
     }
 }
 
-/// SplitMix64: a small seeded generator for shuffles (reproducible across platforms).
-#[derive(Debug, Clone)]
-pub struct SplitMix(pub u64);
-
-impl SplitMix {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Fisher-Yates.
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = (self.next_u64() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
-        }
-    }
-}
+pub use netra_core::rng::SplitMix;
 
 /// The fold of each of `n` rows: a seeded shuffle dealt round-robin.
 pub fn fold_of_rows(n: usize, folds: usize, seed: u64) -> Vec<usize> {

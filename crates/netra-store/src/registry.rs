@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use netra_registry::rows::RegistryRow;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::StoreResult;
 use crate::accounts::AuditContext;
@@ -86,12 +86,10 @@ pub trait RegistryStore: Send + Sync {
     /// Imports the rows received in one transaction, with one audit entry: new NIPs are added, known NIPs
     /// updated in place, and a changed position is moved to the history (dated the import day). When the reader
     /// sends `Failed`, the channel closes before `Done`, or any write fails, nothing is kept.
-    /// `progress` is called with the number of rows written so far.
     async fn import_registry(
         &self,
         ctx: &AuditContext,
         rows: &mut tokio::sync::mpsc::Receiver<ImportMessage>,
-        progress: &(dyn Fn(u64) + Send + Sync),
     ) -> StoreResult<ImportSummary>;
 
     /// Calls `visit` with every person, in id order.
@@ -105,7 +103,4 @@ pub trait RegistryStore: Send + Sync {
     async fn registry_history(&self, id: i64) -> StoreResult<Vec<PastPosition>>;
 
     async fn registry_count(&self) -> StoreResult<u64>;
-
-    /// When the registry last changed (for rebuilding the match index), if ever.
-    async fn registry_changed_at(&self) -> StoreResult<Option<OffsetDateTime>>;
 }

@@ -4,8 +4,6 @@
 //! An import streams rows into a temporary stage table, [`STAGE_CHUNK`] rows at a time, and merges each chunk with
 //! three set statements (history rows for moved persons, updates, inserts) inside one transaction.
 
-use netra_registry::rows::RegistryRow;
-
 use crate::registry::{PastPosition, PersonRecord};
 
 /// Rows staged before each merge.
@@ -75,7 +73,6 @@ pub const MAX_PERSON_ID: &str = "SELECT COALESCE(MAX(person_id), 0) FROM registr
 pub const IMPORT_INSERT: &str = "INSERT INTO registry_import (import_id, file_name, sha256, row_count, new_count, \
     updated_count, moved_count, problem_count, imported_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
     $10)";
-pub const LAST_IMPORT: &str = "SELECT MAX(created_at) FROM registry_import";
 pub const COUNT: &str = "SELECT COUNT(*) FROM registry_person";
 
 macro_rules! person_select {
@@ -145,11 +142,6 @@ pub fn past(row: HistoryRow) -> PastPosition {
     }
 }
 
-/// The stage values of one row, in [`STAGE_COLUMNS`] order (after `seq`).
-pub fn gender_code(row: &RegistryRow) -> &'static str {
-    netra_registry::rows::gender_code(row.gender)
-}
-
 /// Implements `RegistryStore` for a backend type.
 macro_rules! impl_registry_store {
     (
@@ -166,7 +158,6 @@ macro_rules! impl_registry_store {
                 &self,
                 ctx: &$crate::accounts::AuditContext,
                 rows: &mut tokio::sync::mpsc::Receiver<$crate::registry::ImportMessage>,
-                progress: &(dyn Fn(u64) + Send + Sync),
             ) -> $crate::StoreResult<$crate::registry::ImportSummary> {
                 use $crate::shared_registry::*;
                 let today = ctx.at.date();
@@ -215,7 +206,7 @@ macro_rules! impl_registry_store {
                                 .bind(&row.name)
                                 .bind(&row.front_titles)
                                 .bind(&row.back_titles)
-                                .bind(gender_code(row))
+                                .bind(netra_registry::rows::gender_code(row.gender))
                                 .bind(row.birth_date)
                                 .bind(row.kind.as_str())
                                 .bind(row.state.as_str())
@@ -250,7 +241,6 @@ macro_rules! impl_registry_store {
                             .rows_affected();
                         sqlx::query("DELETE FROM registry_stage").execute(&mut *tx).await?;
                         staged = 0;
-                        progress(summary.rows);
                     }
                     if last {
                         break;
@@ -336,11 +326,6 @@ macro_rules! impl_registry_store {
                 Ok(count as u64)
             }
 
-            async fn registry_changed_at(&self) -> $crate::StoreResult<Option<time::OffsetDateTime>> {
-                use $crate::shared_registry::*;
-                let (at,): (Option<time::OffsetDateTime>,) = sqlx::query_as(LAST_IMPORT).fetch_one(self.reader()).await?;
-                Ok(at)
-            }
         }
     };
 }

@@ -736,7 +736,7 @@ mod registry_contract {
             sender.send(message).await.unwrap();
         }
         drop(sender);
-        store.import_registry(&AuditContext::system(at), &mut receiver, &|_| {}).await
+        store.import_registry(&AuditContext::system(at), &mut receiver).await
     }
 
     fn batches(rows: &[RegistryRow]) -> Vec<ImportMessage> {
@@ -768,6 +768,8 @@ mod registry_contract {
         assert_eq!((summary.new, summary.updated, summary.moved), (1, 2, 1));
         let moved = store.registry_person_by_nip(&first[10].nip).await.unwrap().unwrap();
         assert_eq!(moved.id, asep.id, "the internal id stays");
+        assert_eq!(store.registry_person(moved.id).await.unwrap(), Some(moved.clone()));
+        assert_eq!(store.registry_person(i64::MAX).await.unwrap(), None);
         assert_eq!(moved.position, "Camat Cileunyi");
         assert_eq!(moved.position_since, time::macros::date!(2024 - 09 - 01));
         let history = store.registry_history(moved.id).await.unwrap();

@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use netra_core::Locale;
 use netra_core::patrol::LineProblem;
-use netra_registry::generate::{Generator, Rng, cells, noisy_query};
+use netra_registry::generate::{Generator, SplitMix, cells, noisy_query};
 use netra_registry::index::{Candidate, IndexBuilder, PersonInput, Query, RegistryIndex};
 use netra_registry::rows::{COLUMNS, CsvRows, Duplicates, Header, RegistryRow, parse_row};
 use netra_store::accounts::AuditContext;
@@ -301,7 +301,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     };
     let started = Instant::now();
     let ctx = AuditContext::system(time::OffsetDateTime::now_utc());
-    let imported = store.import_registry(&ctx, &mut receiver, &|_| {}).await;
+    let imported = store.import_registry(&ctx, &mut receiver).await;
     drop(receiver);
     let read = reader.join().map_err(|_| anyhow::anyhow!("the file reader stopped unexpectedly"))?;
     bar.finish_and_clear();
@@ -490,7 +490,7 @@ fn queries(args: QueriesArgs) -> anyhow::Result<()> {
     if rows.is_empty() {
         bail!("no rows in {}", args.csv.display());
     }
-    let mut rng = Rng(args.seed);
+    let mut rng = SplitMix(args.seed);
     let mut out = BufWriter::new(File::create(&args.output)?);
     for i in 0..args.count {
         let row = &rows[rng.below(rows.len())];
