@@ -114,7 +114,10 @@ impl Reason {
             }
             Reason::Region { agreement, region } => match agreement {
                 RegionAgreement::Same => format!("{} ({region})", l.pick("wilayah sama", "same region")),
-                RegionAgreement::SameProvince => format!("{} ({region})", l.pick("provinsi sama", "same province")),
+                RegionAgreement::SameProvince => format!(
+                    "{} ({region})",
+                    l.pick("wilayah lain di provinsi yang sama", "another region of the same province")
+                ),
                 RegionAgreement::Different => format!("{} ({region})", l.pick("wilayah berbeda", "different region")),
             },
             Reason::Organisation { share } => {
@@ -425,7 +428,6 @@ fn containment(wanted: &[u64], have: &[&[u64]]) -> f32 {
 }
 
 /// The match index over a whole registry.
-#[derive(Debug)]
 pub struct RegistryIndex {
     ids: Vec<i64>,
     nips: Vec<u64>,
@@ -500,6 +502,13 @@ struct NameMatch {
     score: f32,
     /// Per query word: the person's token index and how.
     pairs: Vec<Option<(usize, How)>>,
+}
+
+/// Sizes only: the index itself is hundreds of megabytes at national size.
+impl std::fmt::Debug for RegistryIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryIndex").field("persons", &self.len()).field("name_keys", &self.vocabulary()).finish()
+    }
 }
 
 impl RegistryIndex {

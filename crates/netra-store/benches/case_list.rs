@@ -93,6 +93,7 @@ async fn generate(store: &dyn Store, count: usize) -> Duration {
             bkn_office_id: if forwarded { bkn_pusat.clone() } else { None },
             ppk_agency_id: forwarded.then(|| agency.clone()),
             merged_into: None,
+            registry_person_id: None,
             created_at: now,
             updated_at: now,
             version: 1,

@@ -55,6 +55,8 @@ pub struct CaseRecord {
     /// The agency whose PPK received the recommendation.
     pub ppk_agency_id: Option<String>,
     pub merged_into: Option<String>,
+    /// The registry person staff confirmed the report is about (`registry_person.person_id`).
+    pub registry_person_id: Option<i64>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     /// Increases with every change; a change names the version it was made on (optimistic locking).
@@ -86,7 +88,8 @@ impl CaseRecord {
             self.items,
             self.bkn_office_id,
             self.ppk_agency_id,
-            self.merged_into
+            self.merged_into,
+            self.registry_person_id
         ])
         .to_string()
     }
@@ -438,8 +441,15 @@ pub trait CaseStore: Send + Sync {
     async fn case_by_number(&self, number: &str) -> StoreResult<Option<CaseRecord>>;
     /// Saves a transition. Fails with `Conflict` if the case changed since `change.case.version`.
     async fn record_transition(&self, ctx: &AuditContext, change: &CaseChange) -> StoreResult<()>;
-    /// Saves staff edits of the facts (person, agency, items, place). Same version rule.
-    async fn update_case_facts(&self, ctx: &AuditContext, case: &CaseRecord, summary: &str) -> StoreResult<()>;
+    /// Saves staff edits of the facts (person, agency, items, place, the confirmed registry person) under the
+    /// audit `action` (`case.facts`, `case.registry_match`). Same version rule.
+    async fn update_case_facts(
+        &self,
+        ctx: &AuditContext,
+        case: &CaseRecord,
+        action: &str,
+        summary: &str,
+    ) -> StoreResult<()>;
     async fn case_events(&self, case_id: &str) -> StoreResult<Vec<CaseEvent>>;
 
     async fn case_reports(&self, case_id: &str) -> StoreResult<Vec<ReportRecord>>;

@@ -10,6 +10,7 @@ use netra_core::patrol::Platform;
 use netra_core::region::RegionCode;
 use netra_core::role::Role;
 use netra_core::totp::TotpSecret;
+use sha2::Digest;
 use time::OffsetDateTime;
 
 use crate::accounts::{Agency, AgencyKind, AuditContext, CandidatePair, Office, StaffUser, Unit};
@@ -282,4 +283,53 @@ pub async fn seed(store: &dyn Store, now: OffsetDateTime) -> StoreResult<Vec<Dem
         .collect();
     store.upsert_asn_accounts(&ctx, &accounts).await?;
     Ok(logins)
+}
+
+/// Persons the demo scenario names (the patrol sample's account holders, near-namesakes, the demo civil
+/// servant), with fixed NIPs, in the registry's import format.
+const DEMO_PERSONS: &str = include_str!("../../../data/registry/demo-persons.csv");
+
+const DEMO_REGISTRY_SEED: u64 = 20_241_127;
+
+/// How many synthetic West Java civil servants `netra serve --demo` adds around [`DEMO_PERSONS`].
+pub const DEMO_REGISTRY_SIZE: usize = 50_000;
+
+/// Imports a demo ASN registry: the scenario's named persons plus `generated` synthetic West Java civil servants
+/// (a fixed seed, so every demo has the same registry), through the audited import like an operator's file.
+pub async fn seed_registry(
+    store: &dyn Store,
+    now: OffsetDateTime,
+    generated: usize,
+) -> StoreResult<crate::registry::ImportSummary> {
+    use crate::registry::{IMPORT_BATCH, ImportMessage, ImportMeta};
+    let named = netra_registry::rows::CsvRows::new(DEMO_PERSONS.as_bytes(), b',').map_err(|problem| {
+        crate::StoreError::Invalid(format!("demo persons, line {}: {}", problem.line, problem.en))
+    })?;
+    let mut rows = Vec::new();
+    for row in named {
+        rows.push(row.map_err(|problems| {
+            crate::StoreError::Invalid(format!("demo persons, line {}: {}", problems[0].line, problems[0].en))
+        })?);
+    }
+    let fixed: std::collections::HashSet<String> = rows.iter().map(|row| row.nip.clone()).collect();
+    rows.extend(
+        netra_registry::generate::Generator::new(DEMO_REGISTRY_SEED, Some(code(WEST_JAVA)))
+            .filter(|row| !fixed.contains(&row.nip))
+            .take(generated),
+    );
+    let batches: Vec<Vec<_>> = rows.chunks(IMPORT_BATCH).map(<[_]>::to_vec).collect();
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(batches.len() + 1);
+    for batch in batches {
+        sender.try_send(ImportMessage::Rows(batch)).expect("the channel holds every batch");
+    }
+    // What the demo registry is made from, so that its audit entry names it like a file's digest.
+    let digest = sha2::Sha256::digest(format!("{DEMO_PERSONS}{DEMO_REGISTRY_SEED}/{generated}"));
+    let meta = ImportMeta {
+        file_name: "registri-demo-jabar.csv".into(),
+        sha256: data_encoding::HEXLOWER.encode(&digest),
+        problem_count: 0,
+    };
+    sender.try_send(ImportMessage::Done(meta)).expect("the channel holds every batch");
+    drop(sender);
+    store.import_registry(&AuditContext::system(now), &mut receiver).await
 }

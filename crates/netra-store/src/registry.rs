@@ -2,6 +2,7 @@
 //! in-memory match index (`netra_registry::index`), and lookups by internal id.
 
 use async_trait::async_trait;
+use netra_registry::index::{IndexBuilder, PersonInput, RegistryIndex};
 use netra_registry::rows::RegistryRow;
 use time::Date;
 
@@ -92,7 +93,8 @@ pub trait RegistryStore: Send + Sync {
         rows: &mut tokio::sync::mpsc::Receiver<ImportMessage>,
     ) -> StoreResult<ImportSummary>;
 
-    /// Calls `visit` with every person, in id order.
+    /// Calls `visit` with every person, in id order. The scan reads in pages; an import committed meanwhile may be
+    /// seen in part (callers that cache compare [`RegistryStore::latest_registry_import`] and scan again).
     async fn scan_registry(&self, visit: &mut (dyn FnMut(PersonRecord) + Send)) -> StoreResult<u64>;
 
     async fn registry_person(&self, id: i64) -> StoreResult<Option<PersonRecord>>;
@@ -103,4 +105,46 @@ pub trait RegistryStore: Send + Sync {
     async fn registry_history(&self, id: i64) -> StoreResult<Vec<PastPosition>>;
 
     async fn registry_count(&self) -> StoreResult<u64>;
+
+    /// The id of the latest import (ids grow with time), or `None` before the first: a cached match index is
+    /// current while this is unchanged, since imports are the only writes to the registry.
+    async fn latest_registry_import(&self) -> StoreResult<Option<String>>;
+}
+
+/// Builds the in-memory match index from the stored registry. The build itself (sorting and packing) runs on a
+/// blocking thread so that a server keeps answering meanwhile.
+pub async fn load_index(store: &dyn RegistryStore) -> StoreResult<RegistryIndex> {
+    let mut builder = IndexBuilder::new();
+    store
+        .scan_registry(&mut |person| {
+            builder.add(&person_input(&person));
+        })
+        .await?;
+    tokio::task::spawn_blocking(move || builder.build())
+        .await
+        .map_err(|error| crate::StoreError::Invalid(format!("building the registry index failed: {error}")))
+}
+
+/// The index's view of a stored person.
+pub fn person_input(person: &PersonRecord) -> PersonInput<'_> {
+    use netra_registry::rows::{EmploymentState, PositionKind, parse_gender};
+    PersonInput {
+        id: person.id,
+        nip: &person.nip,
+        name: &person.name,
+        front_titles: &person.front_titles,
+        back_titles: &person.back_titles,
+        gender: parse_gender(&person.gender).unwrap_or(netra_core::ident::Gender::Male),
+        state: match person.employment_state.as_str() {
+            "pensiun" => EmploymentState::Retired,
+            "diberhentikan" => EmploymentState::Dismissed,
+            _ => EmploymentState::Active,
+        },
+        position_kind: PositionKind::parse(&person.position_kind).unwrap_or(PositionKind::Pelaksana),
+        position: &person.position,
+        unit: &person.unit,
+        agency: &person.agency,
+        region: netra_core::region::RegionCode::parse(&person.region_code)
+            .unwrap_or_else(|_| netra_core::region::RegionCode::province(0)),
+    }
 }

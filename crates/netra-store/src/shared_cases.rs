@@ -16,7 +16,7 @@ macro_rules! case_select {
             "SELECT case_id, case_number, origin, snapshot, election_id, occurred_on, known_on, received_on, \
              region_code, place, latitude, longitude, description, person_name, person_position, \
              person_agency_text, person_nip, agency_id, links, items, bawaslu_office_id, bkn_office_id, \
-             ppk_agency_id, merged_into, created_at, updated_at, version FROM case_file",
+             ppk_agency_id, merged_into, registry_person_id, created_at, updated_at, version FROM case_file",
             $tail
         )
     };
@@ -41,7 +41,7 @@ pub const CASE_INSERT: &str = "INSERT INTO case_file (case_id, case_number, orig
 pub const CASE_UPDATE: &str = "UPDATE case_file SET state = $2, holder = $3, snapshot = $4, next_due_on = $5, \
     person_name = $6, person_position = $7, person_agency_text = $8, person_nip = $9, agency_id = $10, \
     items = $11, bkn_office_id = $12, ppk_agency_id = $13, merged_into = $14, place = $15, updated_at = $16, \
-    version = version + 1 WHERE case_id = $1 AND version = $17";
+    registry_person_id = $18, version = version + 1 WHERE case_id = $1 AND version = $17";
 
 pub const COUNTER_NEXT: &str = "INSERT INTO case_counter (year, value) VALUES ($1, 1) ON CONFLICT (year) \
     DO UPDATE SET value = case_counter.value + 1 RETURNING value";
@@ -139,6 +139,7 @@ pub struct CaseRow {
     bkn_office_id: Option<String>,
     ppk_agency_id: Option<String>,
     merged_into: Option<String>,
+    registry_person_id: Option<i64>,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
     version: i64,
@@ -186,6 +187,7 @@ impl TryFrom<CaseRow> for CaseRecord {
             bkn_office_id: row.bkn_office_id,
             ppk_agency_id: row.ppk_agency_id,
             merged_into: row.merged_into,
+            registry_person_id: row.registry_person_id,
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
@@ -484,6 +486,7 @@ macro_rules! impl_case_store {
                     .bind(&case.place)
                     .bind(at)
                     .bind(case.version)
+                    .bind(case.registry_person_id)
                     .execute(&mut **tx)
                     .await
                     .map_err(|e| $crate::shared_accounts::write_error(e, "kasus"))?;
@@ -724,6 +727,7 @@ macro_rules! impl_case_store {
                 &self,
                 ctx: &$crate::accounts::AuditContext,
                 case: &$crate::cases::CaseRecord,
+                action: &str,
                 summary: &str,
             ) -> $crate::StoreResult<()> {
                 use $crate::shared_cases::*;
@@ -734,13 +738,8 @@ macro_rules! impl_case_store {
                 Self::update_case_row(&mut tx, case, ctx.at).await?;
                 Self::write_case_acts(&mut tx, case).await?;
                 let after = $crate::cases::CaseRecord { version: case.version + 1, ..case.clone() };
-                let record = case_audit(
-                    "case.facts",
-                    &after,
-                    Some(before.canonical()),
-                    Some(after.canonical()),
-                    summary.to_string(),
-                );
+                let record =
+                    case_audit(action, &after, Some(before.canonical()), Some(after.canonical()), summary.to_string());
                 Self::append_audit(&mut tx, ctx, record).await?;
                 tx.commit().await?;
                 Ok(())

@@ -74,6 +74,7 @@ pub const IMPORT_INSERT: &str = "INSERT INTO registry_import (import_id, file_na
     updated_count, moved_count, problem_count, imported_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
     $10)";
 pub const COUNT: &str = "SELECT COUNT(*) FROM registry_person";
+pub const LATEST_IMPORT: &str = "SELECT MAX(import_id) FROM registry_import";
 
 macro_rules! person_select {
     ($tail:literal) => {
@@ -84,7 +85,9 @@ macro_rules! person_select {
         )
     };
 }
-pub const SCAN: &str = person_select!(" ORDER BY person_id");
+/// One page of the scan (keyset on the id): short statements, so no read transaction spans a national scan.
+pub const SCAN_PAGE: &str = person_select!(" WHERE person_id > $1 ORDER BY person_id LIMIT $2");
+pub const SCAN_PAGE_ROWS: i64 = 4_096;
 pub const BY_ID: &str = person_select!(" WHERE person_id = $1");
 pub const BY_NIP: &str = person_select!(" WHERE nip = $1");
 pub const HISTORY: &str = "SELECT position_kind, position, unit, agency, region_code, since, until \
@@ -288,15 +291,24 @@ macro_rules! impl_registry_store {
                 &self,
                 visit: &mut (dyn FnMut($crate::registry::PersonRecord) + Send),
             ) -> $crate::StoreResult<u64> {
-                use futures_util::TryStreamExt;
                 use $crate::shared_registry::*;
-                let mut stream = sqlx::query_as::<_, PersonRow>(SCAN).fetch(self.reader());
-                let mut count = 0;
-                while let Some(row) = stream.try_next().await? {
-                    visit(person(row));
-                    count += 1;
+                let (mut after, mut count) = (0_i64, 0);
+                loop {
+                    let rows: Vec<PersonRow> = sqlx::query_as(SCAN_PAGE)
+                        .bind(after)
+                        .bind(SCAN_PAGE_ROWS)
+                        .fetch_all(self.reader())
+                        .await?;
+                    let full = rows.len() as i64 == SCAN_PAGE_ROWS;
+                    for row in rows {
+                        after = row.0;
+                        visit(person(row));
+                        count += 1;
+                    }
+                    if !full {
+                        return Ok(count);
+                    }
                 }
-                Ok(count)
             }
 
             async fn registry_person(&self, id: i64) -> $crate::StoreResult<Option<$crate::registry::PersonRecord>> {
@@ -326,6 +338,11 @@ macro_rules! impl_registry_store {
                 Ok(count as u64)
             }
 
+            async fn latest_registry_import(&self) -> $crate::StoreResult<Option<String>> {
+                use $crate::shared_registry::*;
+                let (latest,): (Option<String>,) = sqlx::query_as(LATEST_IMPORT).fetch_one(self.reader()).await?;
+                Ok(latest)
+            }
         }
     };
 }

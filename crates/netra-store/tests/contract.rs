@@ -557,6 +557,7 @@ async fn a_ppk_that_lets_the_follow_up_deadline_pass_is_flagged_once_and_bkn_is_
             bkn_office_id: Some(bkn.id.clone()),
             ppk_agency_id: Some("pemkab-bandung".into()),
             merged_into: None,
+            registry_person_id: None,
             created_at: NOW,
             updated_at: NOW,
             version: 1,
@@ -745,10 +746,12 @@ mod registry_contract {
 
     /// Imports, re-imports with changes, and refuses a half-read file, on both backends.
     pub async fn registry_imports_atomically_and_updates_in_place(store: &dyn Store) {
+        assert_eq!(store.latest_registry_import().await.unwrap(), None);
         let first: Vec<RegistryRow> = Generator::new(9, None).take(4_500).collect();
         let mut messages = batches(&first);
         messages.push(ImportMessage::Done(meta("registri.csv")));
         let summary = import(store, messages, datetime!(2024-06-01 10:00 +7)).await.unwrap();
+        assert_eq!(store.latest_registry_import().await.unwrap().as_ref(), Some(&summary.import_id));
         assert_eq!((summary.rows, summary.new, summary.updated, summary.moved), (4_500, 4_500, 0, 0));
         assert_eq!(store.registry_count().await.unwrap(), 4_500);
         let asep = store.registry_person_by_nip(&first[10].nip).await.unwrap().unwrap();
@@ -766,6 +769,7 @@ mod registry_contract {
         messages.push(ImportMessage::Done(meta("registri-2.csv")));
         let summary = import(store, messages, datetime!(2024-09-01 10:00 +7)).await.unwrap();
         assert_eq!((summary.new, summary.updated, summary.moved), (1, 2, 1));
+        assert_eq!(store.latest_registry_import().await.unwrap().as_ref(), Some(&summary.import_id));
         let moved = store.registry_person_by_nip(&first[10].nip).await.unwrap().unwrap();
         assert_eq!(moved.id, asep.id, "the internal id stays");
         assert_eq!(store.registry_person(moved.id).await.unwrap(), Some(moved.clone()));
@@ -789,11 +793,13 @@ mod registry_contract {
         let unchanged = store.registry_person_by_nip(&first[0].nip).await.unwrap().unwrap();
         assert_eq!(unchanged.name, first[0].name);
         assert_eq!(store.registry_count().await.unwrap(), 4_501);
+        assert_eq!(store.latest_registry_import().await.unwrap().as_ref(), Some(&summary.import_id));
 
-        // The scan sees everyone once; two imports are audited and the chain holds.
-        let mut seen = 0;
-        store.scan_registry(&mut |_| seen += 1).await.unwrap();
-        assert_eq!(seen, 4_501);
+        // The scan (in pages of 4,096) sees everyone once, in id order; two imports are audited and the chain holds.
+        let mut ids = Vec::new();
+        store.scan_registry(&mut |person| ids.push(person.id)).await.unwrap();
+        assert_eq!(ids.len(), 4_501);
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
         let chain = verify_audit_chain(store).await.unwrap().expect("chain intact");
         assert!(chain.length >= 2);
         let filter = netra_store::accounts::AuditFilter {
@@ -809,4 +815,74 @@ mod registry_contract {
 contract!(registry_imports_atomically_and_updates_in_place);
 async fn registry_imports_atomically_and_updates_in_place(store: &dyn Store) {
     registry_contract::registry_imports_atomically_and_updates_in_place(store).await;
+}
+
+contract_shared!(a_confirmed_registry_person_stays_with_the_case_and_is_audited);
+async fn a_confirmed_registry_person_stays_with_the_case_and_is_audited(store: Arc<dyn Store>) {
+    use netra_store::cases::Channel;
+    use netra_store::casework::{self, ReportInput, Vault};
+    use time::macros::date;
+
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    let imported = netra_store::demo::seed_registry(store.as_ref(), NOW, 300).await.unwrap();
+    let named = include_str!("../../../data/registry/demo-persons.csv").lines().count() as u64 - 1;
+    assert_eq!((imported.rows, imported.new), (300 + named, 300 + named));
+    let asep = store.registry_person_by_nip("197503122000031001").await.unwrap().expect("a named demo person");
+    assert_eq!(asep.display_name(), "Drs. H. Asep Sunandar, M.Si");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _) = Vault::open(store.as_ref(), dir.path(), NOW).await.unwrap();
+    let input = ReportInput {
+        description: "Camat mengajak warga memilih paslon nomor 2 di acara kecamatan.".into(),
+        occurred_on: "2024-09-29".into(),
+        known_on: "2024-09-30".into(),
+        region_code: "32.04.05".into(),
+        person_name: "Pak Asep camat".into(),
+        mode: "anonymous".into(),
+        ..ReportInput::default()
+    };
+    let valid = casework::validate_report(store.as_ref(), &input, date!(2024 - 10 - 01)).await.unwrap();
+    let filed =
+        casework::submit_public_report(store.as_ref(), &vault, valid, Channel::Api, Vec::new(), NOW).await.unwrap();
+
+    // Only Bawaslu confirms; an unknown person and a stale version are refused and change nothing.
+    let bkn = demo_principal(&store, "bkn.kanreg3").await;
+    assert!(matches!(
+        bkn.case_desk(&store).unwrap().confirm_registry_person(&filed.case_id, 1, Some(asep.id), NOW).await,
+        Err(AccessError::Denied | AccessError::NotFound)
+    ));
+    let kab = demo_principal(&store, "bawaslu.kabbandung").await;
+    let desk = kab.case_desk(&store).unwrap();
+    assert!(matches!(
+        desk.confirm_registry_person(&filed.case_id, 1, Some(i64::MAX), NOW).await,
+        Err(AccessError::Invalid(errors)) if errors[0].field == "person_id"
+    ));
+    assert!(matches!(
+        desk.confirm_registry_person(&filed.case_id, 7, Some(asep.id), NOW).await,
+        Err(AccessError::Conflict(_))
+    ));
+    assert_eq!(desk.case(&filed.case_id).await.unwrap().registry_person_id, None);
+
+    let confirmed = desk.confirm_registry_person(&filed.case_id, 1, Some(asep.id), NOW).await.unwrap();
+    let stored = desk.case(&filed.case_id).await.unwrap();
+    assert_eq!(stored, confirmed);
+    assert_eq!(stored.registry_person_id, Some(asep.id));
+    assert_eq!(stored.person.nip.as_deref(), Some("197503122000031001"), "the registry's NIP fills the case");
+    assert_eq!(stored.person.name, "Pak Asep camat", "the reporter's words stay");
+
+    // Withdrawing keeps the NIP (staff correct it in the facts form); both changes are audited in the chain.
+    let withdrawn = desk.confirm_registry_person(&filed.case_id, stored.version, None, NOW).await.unwrap();
+    assert_eq!(desk.case(&filed.case_id).await.unwrap().registry_person_id, None);
+    assert_eq!(withdrawn.version, stored.version + 1);
+    let filter = netra_store::accounts::AuditFilter {
+        object: Some(("case".into(), filed.case_id.clone())),
+        ..Default::default()
+    };
+    let entries = store.audit_entries(&filter, 20).await.unwrap();
+    let matches: Vec<_> = entries.iter().filter(|e| e.action == "case.registry_match").collect();
+    assert_eq!(matches.len(), 2, "{entries:?}");
+    assert!(matches.iter().any(|e| e.summary.contains("Drs. H. Asep Sunandar, M.Si")), "{matches:?}");
+    assert!(matches.iter().any(|e| e.summary.contains("dibatalkan")), "{matches:?}");
+    assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
 }

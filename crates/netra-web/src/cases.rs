@@ -1131,6 +1131,9 @@ async fn case_page(state: &AppState, user: &SessionUser, desk: &CaseDesk<'_>, fi
     for section in triage_sections(file, &screener, l) {
         page = page.section(section);
     }
+    for section in crate::registry::triage_sections(state, desk, file, l).await {
+        page = page.section(section);
+    }
     for section in duplicate_sections(desk, file, l).await {
         page = page.section(section);
     }
@@ -1224,6 +1227,7 @@ pub async fn show(
             )
             .to_string(),
         "dibuat" => l.pick("Kasus dicatat.", "Case recorded.").to_string(),
+        "terlapor" => l.pick("Terlapor dalam registri tercatat.", "Registry person recorded.").to_string(),
         _ => l.pick("Perubahan tersimpan.", "Changes saved.").to_string(),
     });
     render_case(&state, &user, &id, StatusCode::OK, text, None).await
@@ -1323,6 +1327,37 @@ pub async fn update_facts(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/kasus/{id}?ok=disimpan")).into_response(),
+        Err(error) => failed(&state, &user, &id, error).await,
+    }
+}
+
+/// `POST /kasus/{id}/terlapor`: Bawaslu confirms (or, with an empty `person_id`, withdraws) the registry person.
+pub async fn confirm_person(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let desk = match desk(&state, &user) {
+        Ok(desk) => desk,
+        Err(response) => return *response,
+    };
+    let person = match field_of(&form, "person_id").unwrap_or_default().trim() {
+        "" => Ok(None),
+        text => text.parse::<i64>().map(Some).map_err(|_| {
+            AccessError::Invalid(vec![FieldError::new(
+                "person_id",
+                "Pilih orang dari daftar registri.",
+                "Choose a person from the registry list.",
+            )])
+        }),
+    };
+    let result = match (version_of(&form), person) {
+        (Ok(version), Ok(person)) => desk.confirm_registry_person(&id, version, person, now(&state)).await.map(|_| ()),
+        (Err(error), _) | (_, Err(error)) => Err(error),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/kasus/{id}?ok=terlapor")).into_response(),
         Err(error) => failed(&state, &user, &id, error).await,
     }
 }

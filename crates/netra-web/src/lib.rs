@@ -25,6 +25,7 @@ mod cases;
 pub use cases::candidate_set;
 mod pages;
 mod patrol;
+pub mod registry;
 pub mod report;
 pub mod staff;
 
@@ -39,6 +40,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Evidence files, the seal key and the receipt salt.
     pub vault: Arc<Vault>,
+    /// The ASN registry's match index, rebuilt in the background after imports.
+    pub registry: Arc<registry::RegistryMatcher>,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
             now: time::OffsetDateTime::now_utc,
             secure_cookies: false,
             vault: Arc::new(vault),
+            registry: Arc::new(registry::RegistryMatcher::new()),
         }
     }
 }
@@ -154,6 +158,7 @@ fn routes() -> Routes {
         .add("GET", "/kasus/{id}", Staff, get(cases::show))
         .add("POST", "/kasus/{id}/tindakan", Staff, post(cases::act))
         .add("POST", "/kasus/{id}/fakta", Staff, post(cases::update_facts))
+        .add("POST", "/kasus/{id}/terlapor", Staff, post(cases::confirm_person))
         .add("POST", "/kasus/{id}/pesan", Staff, post(cases::ask))
         .add("POST", "/kasus/{id}/gabung", Staff, post(cases::merge))
         .add("POST", "/kasus/{id}/bukti", Staff, post(cases::upload_evidence).layer(upload_limit()))

@@ -421,6 +421,65 @@ async fn forms_show_errors_beside_fields_and_changes_are_audited() {
 }
 
 #[tokio::test]
+async fn the_triage_panel_proposes_registry_persons_and_a_confirmation_is_audited() {
+    let app = Staffed::spawn().await;
+    let (token, csrf) = app.session_for("bawaslu.kabbandung").await;
+    let cookie = session_cookie(&token);
+    // A reporter with a typo and a title, who knows the place and that he is a camat.
+    let filed = file_report(&app, "32.04.05", "Drs. Asep Sunadar", None, fresh_day(), NOW).await;
+    let page = format!("/kasus/{}", filed.case_id);
+    let before = app.request("GET", &page, Some(&cookie), &[]).await;
+    assert!(before.body.contains("Registri ASN belum diimpor"), "no registry yet");
+
+    // After an import the server builds the index in the background; the page shows it once ready.
+    netra_store::demo::seed_registry(app.store().as_ref(), NOW, 2_000).await.unwrap();
+    let mut body = String::new();
+    for _ in 0..200 {
+        body = app.request("GET", &page, Some(&cookie), &[]).await.body;
+        if !body.contains("sedang disiapkan") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let asep = app.store().registry_person_by_nip("197503122000031001").await.unwrap().unwrap();
+    let first = body.find("197503122000031001").expect("the camat is a candidate");
+    // His near-namesake in the same kecamatan office ranks below him.
+    if let Some(namesake) = body.find("198205172006041002") {
+        assert!(first < namesake, "the camat ranks first");
+    }
+    assert!(body.contains(&escaped("Drs. H. Asep Sunandar, M.Si")));
+    assert!(body.contains("salah ketik"), "reasons are shown");
+    assert!(body.contains("wilayah sama"));
+    assert!(body.contains(&format!("action=\"/kasus/{}/terlapor\"", filed.case_id)), "Bawaslu may confirm");
+    let (bkn_token, _) = app.session_for("bkn.kanreg3").await;
+    let ppk_view = app.request("GET", &page, Some(&session_cookie(&bkn_token)), &[]).await;
+    assert!(!ppk_view.body.contains("/terlapor\""), "only Bawaslu confirms");
+
+    // A value that is not a registry id is refused beside the field; the right one is recorded and audited.
+    let bad = [("csrf", csrf.clone()), ("version", "1".into()), ("person_id", "bukan-angka".into())];
+    let reply = app.request("POST", &format!("{page}/terlapor"), Some(&cookie), &bad).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Pilih orang dari daftar registri."));
+    let good = [("csrf", csrf), ("version", "1".into()), ("person_id", asep.id.to_string())];
+    let reply = app.request("POST", &format!("{page}/terlapor"), Some(&cookie), &good).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let after = app.request("GET", &page, Some(&cookie), &[]).await;
+    assert!(after.body.contains("Dipastikan sebagai") && after.body.contains("Camat Cileunyi"));
+    assert!(after.body.contains("Batalkan kepastian"));
+    let case = app.store().case(&filed.case_id).await.unwrap().unwrap();
+    assert_eq!(case.registry_person_id, Some(asep.id));
+    let filter = netra_store::accounts::AuditFilter {
+        object: Some(("case".into(), filed.case_id.clone())),
+        ..Default::default()
+    };
+    let trail = app.store().audit_entries(&filter, 20).await.unwrap();
+    assert!(
+        trail.iter().any(|e| e.action == "case.registry_match" && e.summary.contains("Asep Sunandar")),
+        "the confirmation is in the case's audit trail: {trail:?}"
+    );
+}
+
+#[tokio::test]
 async fn the_patrol_pages_take_a_batch_of_posts_to_a_finding() {
     let app = Staffed::spawn().await;
     let (token, csrf) = app.session_for("bawaslu.kabbandung").await;
@@ -682,6 +741,8 @@ async fn advance_to_ppk(app: &Staffed, case_id: &str, offices: [&str; 3], agency
 async fn objects(app: &Staffed) -> Objects {
     let store = app.store();
     let ctx = AuditContext::system(NOW);
+    // The registry's named demo persons, for confirming a case's person.
+    netra_store::demo::seed_registry(store.as_ref(), NOW, 0).await.unwrap();
     let code = |t: &str| netra_core::region::RegionCode::parse(t).unwrap();
     store
         .create_agency(
@@ -995,6 +1056,7 @@ fn cases() -> Vec<Case> {
         case("GET", "/kasus/{id}", CASE_ROLES, true, AtPpk, Some(("Dedi Matriks", "Eko Matriks"))),
         case("POST", "/kasus/{id}/tindakan", BAWASLU, true, FreshCase, None),
         case("POST", "/kasus/{id}/fakta", BAWASLU, true, FreshCase, None),
+        case("POST", "/kasus/{id}/terlapor", BAWASLU, true, FreshCase, None),
         case("POST", "/kasus/{id}/pesan", BAWASLU, true, FreshCase, None),
         case("POST", "/kasus/{id}/gabung", BAWASLU, true, FreshCase, None),
         case("POST", "/kasus/{id}/bukti", CASE_WORKERS, true, AtPpk, None),
@@ -1232,6 +1294,10 @@ async fn role_route_jurisdiction_matrix() {
                         ("person_position", "Lurah".into()),
                         ("items", "PP-CAMPAIGN-JOIN".into()),
                     ],
+                    (_, "/kasus/{id}/terlapor") => {
+                        let person = store.registry_person_by_nip("197503122000031001").await.unwrap().unwrap();
+                        vec![("version", "1".into()), ("person_id", person.id.to_string())]
+                    }
                     (_, "/kasus/{id}/pesan") => {
                         let reports = store.case_reports(&id).await.unwrap();
                         vec![("report_id", reports[0].id.clone()), ("body", "Kapan foto itu diambil?".into())]

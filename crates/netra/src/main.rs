@@ -225,7 +225,15 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
         let logins = netra_store::demo::seed(store.as_ref(), time::OffsetDateTime::now_utc())
             .await
             .context("cannot seed the demo scenario")?;
+        let registry = netra_store::demo::seed_registry(
+            store.as_ref(),
+            time::OffsetDateTime::now_utc(),
+            netra_store::demo::DEMO_REGISTRY_SIZE,
+        )
+        .await
+        .context("cannot seed the demo ASN registry")?;
         println!("Mode demo (Pilkada 2024, Jawa Barat): data di {}", args.store.data_dir.display());
+        println!("Registri ASN demo: {} orang (sintetis, Jawa Barat).", registry.new);
         println!("Masuk di http://{address}/masuk; kata sandi semua akun demo: {}", netra_store::demo::DEMO_PASSWORD);
         for login in &logins {
             print!("  {:<24} {:<34} {}", login.username, login.role.name(netra_core::Locale::Id), login.office);
@@ -260,6 +268,13 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     }
     let mut state = netra_web::AppState::new(store, vault);
     state.secure_cookies = args.secure_cookies;
+    // The case pages' registry matches need the index; build it now rather than on the first case page.
+    let (registry, store) = (state.registry.clone(), state.store.clone());
+    tokio::spawn(async move {
+        if let Err(error) = registry.rebuild(&store).await {
+            tracing::warn!(%error, "building the registry match index failed; retrying on the next case page");
+        }
+    });
     netra_web::serve(listener, state, shutdown_signal()).await.context("server error")?;
     println!("Netra berhenti.");
     Ok(())

@@ -11,7 +11,7 @@ use clap::{Args, Subcommand};
 use netra_core::Locale;
 use netra_core::patrol::LineProblem;
 use netra_registry::generate::{Generator, SplitMix, cells, noisy_query};
-use netra_registry::index::{Candidate, IndexBuilder, PersonInput, Query, RegistryIndex};
+use netra_registry::index::{Candidate, Query};
 use netra_registry::rows::{COLUMNS, CsvRows, Duplicates, Header, RegistryRow, parse_row};
 use netra_store::accounts::AuditContext;
 use netra_store::registry::{IMPORT_BATCH, ImportMessage, ImportMeta};
@@ -320,41 +320,6 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Builds the match index from the store.
-pub async fn load_index(store: &dyn netra_store::Store) -> anyhow::Result<RegistryIndex> {
-    let mut builder = IndexBuilder::new();
-    store
-        .scan_registry(&mut |person| {
-            builder.add(&person_input(&person));
-        })
-        .await?;
-    Ok(builder.build())
-}
-
-/// The index's view of a stored person.
-pub fn person_input(person: &netra_store::registry::PersonRecord) -> PersonInput<'_> {
-    use netra_registry::rows::{EmploymentState, PositionKind, parse_gender};
-    PersonInput {
-        id: person.id,
-        nip: &person.nip,
-        name: &person.name,
-        front_titles: &person.front_titles,
-        back_titles: &person.back_titles,
-        gender: parse_gender(&person.gender).unwrap_or(netra_core::ident::Gender::Male),
-        state: match person.employment_state.as_str() {
-            "pensiun" => EmploymentState::Retired,
-            "diberhentikan" => EmploymentState::Dismissed,
-            _ => EmploymentState::Active,
-        },
-        position_kind: PositionKind::parse(&person.position_kind).unwrap_or(PositionKind::Pelaksana),
-        position: &person.position,
-        unit: &person.unit,
-        agency: &person.agency,
-        region: netra_core::region::RegionCode::parse(&person.region_code)
-            .unwrap_or_else(|_| netra_core::region::RegionCode::province(0)),
-    }
-}
-
 #[derive(serde::Deserialize)]
 struct QueryLine {
     id: serde_json::Value,
@@ -390,7 +355,7 @@ async fn match_queries(args: MatchArgs) -> anyhow::Result<()> {
         "netra" => {
             let store = crate::open_store(&args.store).await?;
             let started = Instant::now();
-            let index = load_index(store.as_ref()).await?;
+            let index = netra_store::registry::load_index(store.as_ref()).await?;
             eprintln!(
                 "index: {} persons, {} name keys, ~{} MiB, built in {:.1} s",
                 index.len(),

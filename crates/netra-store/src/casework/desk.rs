@@ -376,8 +376,46 @@ impl CaseDesk<'_> {
             return Err(AccessError::Invalid(errors));
         }
         let summary = format!("{}: data terlapor dan butir katalog diperbarui", case.number);
-        self.store.update_case_facts(&self.ctx(now), &case, &summary).await?;
+        self.store.update_case_facts(&self.ctx(now), &case, "case.facts", &summary).await?;
         Ok(())
+    }
+
+    /// Bawaslu confirms which registry person the case is about (`None` withdraws a confirmation). The registry's
+    /// NIP fills the case's NIP when the report gave none; a NIP the reporter gave is left for staff to correct.
+    pub async fn confirm_registry_person(
+        &self,
+        case_id: &str,
+        version: i64,
+        person_id: Option<i64>,
+        now: OffsetDateTime,
+    ) -> AccessResult<CaseRecord> {
+        self.require_bawaslu()?;
+        let mut case = self.case(case_id).await?;
+        if case.version != version {
+            return Err(AccessError::Conflict("Kasus telah diubah oleh pengguna lain; muat ulang halaman.".into()));
+        }
+        if case.merged_into.is_some() {
+            return Err(AccessError::Conflict("Kasus ini telah digabungkan ke kasus lain.".into()));
+        }
+        let summary = match person_id {
+            Some(id) => {
+                let Some(person) = self.store.registry_person(id).await? else {
+                    return Err(AccessError::Invalid(vec![field(
+                        "person_id",
+                        format!("Orang {id} tidak ada dalam registri ASN."),
+                        format!("Person {id} is not in the ASN registry."),
+                    )]));
+                };
+                if case.person.nip.is_none() {
+                    case.person.nip = EmployeeNumber::parse(&person.nip).ok().map(|n| n.to_string());
+                }
+                format!("{}: terlapor dipastikan sebagai {} (registri ASN #{id})", case.number, person.display_name())
+            }
+            None => format!("{}: kepastian terlapor dari registri ASN dibatalkan", case.number),
+        };
+        case.registry_person_id = person_id;
+        self.store.update_case_facts(&self.ctx(now), &case, "case.registry_match", &summary).await?;
+        Ok(CaseRecord { version: case.version + 1, ..case })
     }
 
     /// Bawaslu asks the reporter of one report a question (answered through the receipt).

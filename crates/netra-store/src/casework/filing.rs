@@ -459,6 +459,7 @@ pub(crate) async fn file_case(
         bkn_office_id: None,
         ppk_agency_id: None,
         merged_into: None,
+        registry_person_id: None,
         created_at: now,
         updated_at: now,
         version: 1,
