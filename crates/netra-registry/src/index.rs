@@ -653,31 +653,19 @@ impl RegistryIndex {
         self.regions.partition_point(|&r| r < lo)..self.regions.partition_point(|&r| r < hi)
     }
 
-    fn candidates(&self, prepared: &Prepared) -> Vec<u32> {
+    /// The persons worth scoring, in groups by an upper bound on their name score, highest first. Candidates come
+    /// from the postings of the query's two rarest words (a common word only inside the query's region): a person
+    /// is found when either word is right or one edit away. A person in one word's postings only cannot match the
+    /// other word, so their name score is at most the weight of the words they can still match; `search` skips
+    /// such a group when it cannot reach the top.
+    fn candidates(&self, prepared: &Prepared) -> Vec<CandidateGroup> {
         let mut order: Vec<&QueryWord> = prepared.words.iter().filter(|w| w.initial.is_none()).collect();
         order.sort_by_key(|w| w.postings);
         let range = prepared.region.map(|r| self.region_range(r));
-        let mut out: Vec<u32> = Vec::new();
-        // The two rarest words: the person is found when either is right (or one edit away).
-        for word in order.iter().take(2) {
-            let restrict = range.as_ref().filter(|_| word.postings > LARGE_POSTINGS);
-            for &(key, _) in &word.keys {
-                let list = self.postings_of(key);
-                match restrict {
-                    Some(range) => {
-                        let a = list.partition_point(|&p| (p as usize) < range.start);
-                        let b = list.partition_point(|&p| (p as usize) < range.end);
-                        out.extend_from_slice(&list[a..b]);
-                    }
-                    None => out.extend_from_slice(list),
-                }
-                if out.len() > MAX_CANDIDATES {
-                    break;
-                }
-            }
-        }
+        let everyone = |persons: Vec<u32>| vec![CandidateGroup { bound: 1.0, persons }];
         // Only initials (and nicknames of a letter): everyone in the region with a word of that key.
         if order.is_empty() {
+            let mut out = Vec::new();
             for word in &prepared.words {
                 for &(key, _) in &word.keys {
                     out.extend_from_slice(self.postings_of(key));
@@ -686,10 +674,78 @@ impl RegistryIndex {
             if let Some(range) = range {
                 out.retain(|&p| range.contains(&(p as usize)));
             }
+            out.sort_unstable();
+            out.dedup();
+            return everyone(out);
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+        let mut lists: Vec<(Vec<u32>, bool)> = Vec::new();
+        let mut size = 0;
+        for word in order.iter().take(2) {
+            let restrict = range.as_ref().filter(|_| word.postings > LARGE_POSTINGS);
+            let mut list = Vec::new();
+            for &(key, _) in &word.keys {
+                let postings = self.postings_of(key);
+                match restrict {
+                    Some(range) => {
+                        let a = postings.partition_point(|&p| (p as usize) < range.start);
+                        let b = postings.partition_point(|&p| (p as usize) < range.end);
+                        list.extend_from_slice(&postings[a..b]);
+                    }
+                    None => list.extend_from_slice(postings),
+                }
+            }
+            list.sort_unstable();
+            list.dedup();
+            size += list.len();
+            lists.push((list, restrict.is_some()));
+            if size > MAX_CANDIDATES {
+                break;
+            }
+        }
+        if lists.len() < 2 {
+            return everyone(lists.pop().map(|(list, _)| list).unwrap_or_default());
+        }
+        let (b, b_restricted) = lists.pop().expect("two lists");
+        let (a, a_restricted) = lists.pop().expect("two lists");
+        // Outside the region a restricted list says nothing: such persons may match its word too.
+        let outside = |p: u32| range.as_ref().is_some_and(|r| !r.contains(&(p as usize)));
+        let (mut both, mut only_a, mut only_b) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let take_a = match (a.get(i), b.get(j)) {
+                (Some(p), Some(q)) if p == q => {
+                    both.push(*p);
+                    i += 1;
+                    j += 1;
+                    continue;
+                }
+                (Some(p), Some(q)) => p < q,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_a {
+                let p = a[i];
+                if b_restricted && outside(p) { both.push(p) } else { only_a.push(p) }
+                i += 1;
+            } else {
+                let q = b[j];
+                if a_restricted && outside(q) { both.push(q) } else { only_b.push(q) }
+                j += 1;
+            }
+        }
+        both.sort_unstable();
+        let total: f32 = prepared.words.iter().map(|w| w.weight).sum();
+        let used = order[0].weight + order[1].weight;
+        // A little slack for rounding: the bound must never be below a score computed in another order.
+        let bound = |word: &QueryWord| ((total - used + word.weight) / total + 1e-5).min(1.0);
+        let mut groups = vec![
+            CandidateGroup { bound: 1.0, persons: both },
+            CandidateGroup { bound: bound(order[0]), persons: only_a },
+            CandidateGroup { bound: bound(order[1]), persons: only_b },
+        ];
+        groups.sort_by(|x, y| y.bound.total_cmp(&x.bound));
+        groups
     }
 
     fn match_name(&self, prepared: &Prepared, person: usize) -> NameMatch {
@@ -799,32 +855,45 @@ impl RegistryIndex {
         (count > 0).then(|| sum / count as f32)
     }
 
-    /// The `top` best candidates for a query, best first.
+    /// The `top` best candidates for a query, best first (by score, then internal order).
+    ///
+    /// The score is `0.7 × name + 0.3 × context` with both in [0, 1], so `0.7 × name + 0.3` bounds it: groups and
+    /// persons whose bound is below the current `top`-th score are skipped without changing the result.
     pub fn search(&self, query: &Query, top: usize) -> Vec<Candidate> {
         let prepared = self.prepare(query);
         if prepared.words.is_empty() || top == 0 {
             return Vec::new();
         }
+        let has_context = prepared.region.is_some()
+            || !prepared.org.is_empty()
+            || !prepared.position.is_empty()
+            || prepared.gender.is_some();
+        let bound = |name: f32| if has_context { 0.7 * name + 0.3 } else { name };
         let mut cache = ContextCache::default();
-        let mut scored: Vec<(f32, u32)> = Vec::new();
-        for person in self.candidates(&prepared) {
-            let name = self.match_name(&prepared, person as usize).score;
-            if name <= 0.0 {
-                continue;
+        let mut best = TopList::new(top);
+        for group in self.candidates(&prepared) {
+            if bound(group.bound) < best.threshold() {
+                break;
             }
-            let score = match self.context(&prepared, person as usize, &mut cache) {
-                Some(context) => 0.7 * name + 0.3 * context,
-                None => name,
-            };
-            scored.push((score, person));
+            let mut named: Vec<(f32, u32)> = group
+                .persons
+                .iter()
+                .map(|&person| (self.match_name(&prepared, person as usize).score, person))
+                .filter(|&(name, _)| name > 0.0)
+                .collect();
+            named.sort_unstable_by(by_score);
+            for (name, person) in named {
+                if bound(name) < best.threshold() {
+                    break;
+                }
+                let score = match self.context(&prepared, person as usize, &mut cache) {
+                    Some(context) => 0.7 * name + 0.3 * context,
+                    None => name,
+                };
+                best.offer(score, person);
+            }
         }
-        let by_score = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if scored.len() > top {
-            scored.select_nth_unstable_by(top - 1, by_score);
-            scored.truncate(top);
-        }
-        scored.sort_by(by_score);
-        scored
+        best.ranked
             .into_iter()
             .map(|(score, person)| self.candidate(&prepared, person as usize, score, &mut cache))
             .collect()
@@ -899,6 +968,45 @@ impl RegistryIndex {
             position_kind: kind_of(self.flags[person]),
             region,
             state,
+        }
+    }
+}
+
+/// Persons that share an upper bound on their name score.
+#[derive(Debug)]
+struct CandidateGroup {
+    bound: f32,
+    persons: Vec<u32>,
+}
+
+/// Best first: higher score, then lower internal number.
+fn by_score(a: &(f32, u32), b: &(f32, u32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// The best `size` (score, person) pairs seen so far, in rank order.
+#[derive(Debug)]
+struct TopList {
+    size: usize,
+    ranked: Vec<(f32, u32)>,
+}
+
+impl TopList {
+    fn new(size: usize) -> TopList {
+        TopList { size, ranked: Vec::with_capacity(size + 1) }
+    }
+
+    /// The score a newcomer must reach to enter (ties enter by their order).
+    fn threshold(&self) -> f32 {
+        if self.ranked.len() < self.size { f32::NEG_INFINITY } else { self.ranked[self.size - 1].0 }
+    }
+
+    fn offer(&mut self, score: f32, person: u32) {
+        let entry = (score, person);
+        let at = self.ranked.partition_point(|held| by_score(held, &entry).is_lt());
+        if at < self.size {
+            self.ranked.insert(at, entry);
+            self.ranked.truncate(self.size);
         }
     }
 }
@@ -988,6 +1096,69 @@ mod tests {
         let joko = Query { kode_wilayah: Some("35.78".into()), ..q("Joko Santoso") };
         assert_eq!(top(&index, joko)[0], 4);
         assert_eq!(top(&index, q("Djoko Santoso"))[0], 3);
+    }
+
+    /// Every candidate scored, nothing skipped: what `search` must equal.
+    fn exhaustive(index: &RegistryIndex, query: &Query, top: usize) -> Vec<(f32, i64)> {
+        let prepared = index.prepare(query);
+        let mut cache = ContextCache::default();
+        let mut scored: Vec<(f32, u32)> = Vec::new();
+        for group in index.candidates(&prepared) {
+            for person in group.persons {
+                let name = index.match_name(&prepared, person as usize).score;
+                if name <= 0.0 {
+                    continue;
+                }
+                let score = match index.context(&prepared, person as usize, &mut cache) {
+                    Some(context) => 0.7 * name + 0.3 * context,
+                    None => name,
+                };
+                scored.push((score, person));
+            }
+        }
+        scored.sort_by(by_score);
+        scored.truncate(top);
+        scored.into_iter().map(|(score, person)| ((score * 1000.0).round() / 1000.0, index.ids[person as usize])).collect()
+    }
+
+    #[test]
+    fn skipping_hopeless_candidates_never_changes_the_result() {
+        let rows: Vec<crate::rows::RegistryRow> =
+            crate::generate::Generator::new(5, RegionCode::parse("32").ok()).take(30_000).collect();
+        let mut builder = IndexBuilder::new();
+        for (id, row) in rows.iter().enumerate() {
+            builder.add(&PersonInput {
+                id: id as i64,
+                nip: &row.nip,
+                name: &row.name,
+                front_titles: &row.front_titles,
+                back_titles: &row.back_titles,
+                gender: row.gender,
+                state: row.state,
+                position_kind: row.position_kind,
+                position: &row.position,
+                unit: &row.unit,
+                agency: &row.agency,
+                region: row.region,
+            });
+        }
+        let index = builder.build();
+        let mut rng = crate::generate::SplitMix(11);
+        let mut pruned_somewhere = 0;
+        for n in 0..600 {
+            let row = &rows[rng.below(rows.len())];
+            let (mut query, _) = crate::generate::noisy_query(row, &mut rng);
+            if n % 3 == 0 {
+                // Bare names too: no context, so the bound is the name score itself.
+                query = Query { nama: query.nama, ..Query::default() };
+            }
+            let fast: Vec<(f32, i64)> = index.search(&query, 5).iter().map(|c| (c.score, c.id)).collect();
+            let slow = exhaustive(&index, &query, 5);
+            assert_eq!(fast, slow, "{query:?}");
+            let prepared = index.prepare(&query);
+            pruned_somewhere += usize::from(index.candidates(&prepared).len() > 1);
+        }
+        assert!(pruned_somewhere > 100, "the two-word grouping is exercised: {pruned_somewhere}");
     }
 
     #[test]
