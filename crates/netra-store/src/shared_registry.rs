@@ -69,6 +69,14 @@ pub const INSERT_FROM_STAGE: &str = "INSERT INTO registry_person (person_id, nip
     s.region_code, $2, $3 FROM registry_stage s WHERE NOT EXISTS \
     (SELECT 1 FROM registry_person p WHERE p.nip = s.nip)";
 
+/// The insert when the registry was empty at the start of the import: nothing to look up (the reader refuses
+/// duplicate NIPs, and the NIP's UNIQUE constraint would still fail the whole import).
+pub const INSERT_FROM_STAGE_FRESH: &str = "INSERT INTO registry_person (person_id, nip, name, front_titles, \
+    back_titles, gender, birth_date, employment_kind, employment_state, position_kind, position, unit, agency, \
+    region_code, position_since, updated_at) SELECT $1 + s.seq, s.nip, s.name, s.front_titles, s.back_titles, \
+    s.gender, s.birth_date, s.employment_kind, s.employment_state, s.position_kind, s.position, s.unit, s.agency, \
+    s.region_code, $2, $3 FROM registry_stage s";
+
 pub const MAX_PERSON_ID: &str = "SELECT COALESCE(MAX(person_id), 0) FROM registry_person";
 pub const IMPORT_INSERT: &str = "INSERT INTO registry_import (import_id, file_name, sha256, row_count, new_count, \
     updated_count, moved_count, problem_count, imported_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
@@ -173,6 +181,8 @@ macro_rules! impl_registry_store {
                 $(sqlx::query($tune).execute(&mut *tx).await?;)*
                 sqlx::query($create).execute(&mut *tx).await?;
                 let (base,): (i64,) = sqlx::query_as(MAX_PERSON_ID).fetch_one(&mut *tx).await?;
+                // A first import into an empty registry has nobody to move or update.
+                let fresh = base == 0;
                 let full_sql = stage_insert_sql(STATEMENT_ROWS);
                 let update_sql = update_from_stage_sql($ne);
                 let mut summary = $crate::registry::ImportSummary::default();
@@ -227,15 +237,17 @@ macro_rules! impl_registry_store {
                         // PostgreSQL plans the merge from the stage's statistics; without them it scans the whole
                         // registry once per chunk.
                         sqlx::query($after_stage).execute(&mut *tx).await?;
-                        summary.moved +=
-                            sqlx::query(HISTORY_FROM_STAGE).bind(today).execute(&mut *tx).await?.rows_affected();
-                        summary.updated += sqlx::query(sqlx::AssertSqlSafe(update_sql.as_str()))
-                            .bind(today)
-                            .bind(at)
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                        summary.new += sqlx::query(INSERT_FROM_STAGE)
+                        if !fresh {
+                            summary.moved +=
+                                sqlx::query(HISTORY_FROM_STAGE).bind(today).execute(&mut *tx).await?.rows_affected();
+                            summary.updated += sqlx::query(sqlx::AssertSqlSafe(update_sql.as_str()))
+                                .bind(today)
+                                .bind(at)
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected();
+                        }
+                        summary.new += sqlx::query(if fresh { INSERT_FROM_STAGE_FRESH } else { INSERT_FROM_STAGE })
                             .bind(base)
                             .bind(today)
                             .bind(at)
