@@ -335,12 +335,6 @@ impl Generator {
             Gender::Male => (&group.male, &group.second_male),
             Gender::Female => (&group.female, &group.second_female),
         };
-        if rng.chance(group.single) {
-            return match &group.single_names {
-                Some(singles) => singles.pick(rng).clone(),
-                None => second.pick(rng).clone(),
-            };
-        }
         let compose = |rng: &mut SplitMix| {
             let c = &tables.composed;
             let ending = match gender {
@@ -349,6 +343,16 @@ impl Generator {
             };
             format!("{}{}{}", c.prefixes.pick(rng), c.roots.pick(rng), ending)
         };
+        if rng.chance(group.single) {
+            // Single names are mostly composed ones (Su-par-man, Sri-yati); the listed ones are the commonest.
+            if group.composed && rng.chance(tables.composed.share) {
+                return compose(rng);
+            }
+            return match &group.single_names {
+                Some(singles) => singles.pick(rng).clone(),
+                None => second.pick(rng).clone(),
+            };
+        }
         let first = if group.composed && rng.chance(tables.composed.share / 3.0) {
             compose(rng)
         } else {
@@ -662,8 +666,14 @@ pub fn noisy_query(row: &RegistryRow, rng: &mut SplitMix) -> (Query, Vec<Noise>)
     }
     let mut name = words.join(" ");
     if rng.chance(0.4) && (!row.front_titles.is_empty() || !row.back_titles.is_empty()) {
-        name = crate::rows::display_name(&row.front_titles, &name, &row.back_titles);
-        noise.push(Noise::Titles);
+        // Reporters know some of the titles, seldom all: each is written with probability 0.7.
+        let split = names.split(&crate::rows::display_name(&row.front_titles, "X", &row.back_titles));
+        let mut keep = |titles: Vec<String>| titles.into_iter().filter(|_| rng.chance(0.7)).collect::<Vec<_>>();
+        let (front, back) = (keep(split.front).join(" "), keep(split.back).join(", "));
+        if !front.is_empty() || !back.is_empty() {
+            name = crate::rows::display_name(&front, &name, &back);
+            noise.push(Noise::Titles);
+        }
     }
     match rng.below(10) {
         0 | 1 => {

@@ -71,18 +71,51 @@ pub struct Query {
 /// Why a candidate scored as it did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
-    SameWord { word: String },
-    Variant { written: String, found: String },
-    Nickname { written: String, found: String },
-    Typo { written: String, found: String },
-    Initial { written: String, found: String },
-    NotInName { written: String },
-    NotMentioned { words: Vec<String> },
-    Region { agreement: RegionAgreement, region: String },
-    Organisation { share: f32 },
-    Position { share: f32 },
-    Gender { same: bool },
-    NotActive { state: EmploymentState },
+    SameWord {
+        word: String,
+    },
+    Variant {
+        written: String,
+        found: String,
+    },
+    Nickname {
+        written: String,
+        found: String,
+    },
+    Typo {
+        written: String,
+        found: String,
+    },
+    Initial {
+        written: String,
+        found: String,
+    },
+    NotInName {
+        written: String,
+    },
+    NotMentioned {
+        words: Vec<String>,
+    },
+    Region {
+        agreement: RegionAgreement,
+        region: String,
+    },
+    Organisation {
+        share: f32,
+    },
+    Position {
+        share: f32,
+    },
+    /// The share of the reporter's titles (gelar) the person holds.
+    Titles {
+        share: f32,
+    },
+    Gender {
+        same: bool,
+    },
+    NotActive {
+        state: EmploymentState,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +157,7 @@ impl Reason {
                 format!("{} {}", l.pick("instansi/unit cocok", "agency/unit agrees"), pct(*share))
             }
             Reason::Position { share } => format!("{} {}", l.pick("jabatan cocok", "position agrees"), pct(*share)),
+            Reason::Titles { share } => format!("{} {}", l.pick("gelar cocok", "titles agree"), pct(*share)),
             Reason::Gender { same } => {
                 if *same {
                     l.pick("jenis kelamin sama", "same gender").into()
@@ -204,6 +238,9 @@ pub struct IndexBuilder {
     keys: Interner,
     words: Interner,
     orgs: Interner,
+    /// Each person's titles as one set (`drs h msi`), interned: few distinct sets.
+    titles: Vec<u32>,
+    title_sets: Interner,
 }
 
 fn flags_of(gender: Gender, state: EmploymentState, kind: PositionKind) -> u8 {
@@ -250,7 +287,15 @@ impl IndexBuilder {
         self.units.push(self.orgs.intern(person.unit));
         self.positions.push(self.orgs.intern(person.position));
         self.flags.push(flags_of(person.gender, person.state, person.position_kind));
-        self.names.push_str(&crate::rows::display_name(person.front_titles, person.name, person.back_titles));
+        let display = crate::rows::display_name(person.front_titles, person.name, person.back_titles);
+        let titles = if person.front_titles.trim().is_empty() && person.back_titles.trim().is_empty() {
+            String::new()
+        } else {
+            let split = rules.split(&display);
+            split.front.iter().chain(&split.back).map(|t| title_key(t)).collect::<Vec<_>>().join(" ")
+        };
+        self.titles.push(self.title_sets.intern(&titles));
+        self.names.push_str(&display);
         self.name_ends.push(self.names.len() as u32);
         for word in rules.split(person.name).words {
             let letters = letters_of(&word);
@@ -321,6 +366,8 @@ impl IndexBuilder {
         deletions.sort_unstable();
         deletions.dedup();
         let org_tokens = self.orgs.strings.iter().map(|s| org_tokens(s)).collect();
+        let title_tokens =
+            self.title_sets.strings.iter().map(|s| s.split(' ').map(|t| hash(t.as_bytes())).collect()).collect();
         RegistryIndex {
             ids: order.iter().map(|&i| self.ids[i as usize]).collect(),
             nips: order.iter().map(|&i| self.nips[i as usize]).collect(),
@@ -343,6 +390,8 @@ impl IndexBuilder {
             words: self.words,
             orgs: self.orgs,
             org_tokens,
+            titles: pick_u32(&self.titles),
+            title_tokens,
         }
     }
 }
@@ -418,6 +467,17 @@ pub fn org_tokens(text: &str) -> Vec<u64> {
     out
 }
 
+/// A title as compared: letters only, lower case, with the female and male forms of the same title together
+/// (`Hj.`/`H.`, `Dra.`/`Drs.`): `S. Pd` and `S.Pd.` are one title.
+fn title_key(title: &str) -> String {
+    let key: String = title.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    match key.as_str() {
+        "hj" => "h".into(),
+        "dra" => "drs".into(),
+        _ => key,
+    }
+}
+
 /// The share of `wanted` found in `have` (0 when nothing is wanted).
 fn containment(wanted: &[u64], have: &[&[u64]]) -> f32 {
     if wanted.is_empty() {
@@ -450,6 +510,8 @@ pub struct RegistryIndex {
     words: Interner,
     orgs: Interner,
     org_tokens: Vec<Vec<u64>>,
+    titles: Vec<u32>,
+    title_tokens: Vec<Vec<u64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -494,6 +556,8 @@ struct Prepared {
     org: Vec<u64>,
     position: Vec<u64>,
     gender: Option<Gender>,
+    /// The titles the reporter wrote (`title_key` hashes).
+    titles: Vec<u64>,
 }
 
 /// How one person's name met the query.
@@ -552,8 +616,10 @@ impl RegistryIndex {
     }
 
     /// Keys within one edit of `key` (not `key` itself).
+    /// Keys one edit away. A three-letter key only gains a letter (`Eus` → `Euis`): shorter words have too many
+    /// neighbours to tell apart.
     fn typo_neighbours(&self, key: &str) -> Vec<u32> {
-        if key.len() < 4 {
+        if key.len() < 3 {
             return Vec::new();
         }
         let mut found = Vec::new();
@@ -577,6 +643,7 @@ impl RegistryIndex {
         let n = self.len().max(1) as f32;
         let max_idf = (1.0 + n).ln();
         let split = rules.split(&query.nama);
+        let titles = split.front.iter().chain(&split.back).map(|t| hash(title_key(t).as_bytes())).collect();
         let mut words = Vec::new();
         for written in split.words {
             let letters = letters_of(&written);
@@ -639,6 +706,7 @@ impl RegistryIndex {
             org,
             position: org_tokens(query.jabatan.as_deref().unwrap_or("")),
             gender: query.jenis_kelamin.as_deref().and_then(crate::rows::parse_gender),
+            titles,
         }
     }
 
@@ -726,11 +794,19 @@ impl RegistryIndex {
             };
             if take_a {
                 let p = a[i];
-                if b_restricted && outside(p) { both.push(p) } else { only_a.push(p) }
+                if b_restricted && outside(p) {
+                    both.push(p)
+                } else {
+                    only_a.push(p)
+                }
                 i += 1;
             } else {
                 let q = b[j];
-                if a_restricted && outside(q) { both.push(q) } else { only_b.push(q) }
+                if a_restricted && outside(q) {
+                    both.push(q)
+                } else {
+                    only_b.push(q)
+                }
                 j += 1;
             }
         }
@@ -828,6 +904,12 @@ impl RegistryIndex {
             .or_insert_with(|| containment(&prepared.position, &[&self.org_tokens[position as usize]]))
     }
 
+    /// The share of the reporter's titles the person holds (cached per title set).
+    fn title_share(&self, prepared: &Prepared, person: usize, cache: &mut ContextCache) -> f32 {
+        let set = self.titles[person];
+        *cache.titles.entry(set).or_insert_with(|| containment(&prepared.titles, &[&self.title_tokens[set as usize]]))
+    }
+
     /// Context agreement in [0, 1], or `None` when the query gives no context.
     fn context(&self, prepared: &Prepared, person: usize, cache: &mut ContextCache) -> Option<f32> {
         let mut sum = 0.0;
@@ -852,6 +934,10 @@ impl RegistryIndex {
             sum += if gender_of(self.flags[person]) == gender { 1.0 } else { 0.0 };
             count += 1;
         }
+        if !prepared.titles.is_empty() {
+            sum += self.title_share(prepared, person, cache);
+            count += 1;
+        }
         (count > 0).then(|| sum / count as f32)
     }
 
@@ -867,7 +953,8 @@ impl RegistryIndex {
         let has_context = prepared.region.is_some()
             || !prepared.org.is_empty()
             || !prepared.position.is_empty()
-            || prepared.gender.is_some();
+            || prepared.gender.is_some()
+            || !prepared.titles.is_empty();
         let bound = |name: f32| if has_context { 0.7 * name + 0.3 } else { name };
         let mut cache = ContextCache::default();
         let mut best = TopList::new(top);
@@ -947,6 +1034,9 @@ impl RegistryIndex {
         if !prepared.position.is_empty() {
             reasons.push(Reason::Position { share: self.position_share(prepared, person, cache) });
         }
+        if !prepared.titles.is_empty() {
+            reasons.push(Reason::Titles { share: self.title_share(prepared, person, cache) });
+        }
         if let Some(gender) = prepared.gender {
             reasons.push(Reason::Gender { same: gender_of(self.flags[person]) == gender });
         }
@@ -1015,6 +1105,7 @@ impl TopList {
 struct ContextCache {
     org: HashMap<(u32, u32), f32>,
     position: HashMap<u32, f32>,
+    titles: HashMap<u32, f32>,
 }
 
 #[cfg(test)]
@@ -1118,7 +1209,10 @@ mod tests {
         }
         scored.sort_by(by_score);
         scored.truncate(top);
-        scored.into_iter().map(|(score, person)| ((score * 1000.0).round() / 1000.0, index.ids[person as usize])).collect()
+        scored
+            .into_iter()
+            .map(|(score, person)| ((score * 1000.0).round() / 1000.0, index.ids[person as usize]))
+            .collect()
     }
 
     #[test]
@@ -1159,6 +1253,34 @@ mod tests {
             pruned_somewhere += usize::from(index.candidates(&prepared).len() > 1);
         }
         assert!(pruned_somewhere > 100, "the two-word grouping is exercised: {pruned_somewhere}");
+    }
+
+    #[test]
+    fn titles_the_reporter_wrote_tell_namesakes_apart() {
+        let mut builder = IndexBuilder::new();
+        for (id, front, back) in [(1, "", "S.Ag."), (2, "Drs.", ""), (3, "", "S.Pd., M.Pd."), (4, "", "")] {
+            builder.add(&PersonInput {
+                front_titles: front,
+                back_titles: back,
+                ..person(id, "198503302010011002", "Sutrisno", Gender::Male, "Dinas Pendidikan", "33.20")
+            });
+        }
+        let index = builder.build();
+        assert_eq!(top(&index, q("Sutrisno, S.Pd"))[0], 3);
+        assert_eq!(top(&index, q("Drs. Sutrisno"))[0], 2);
+        let best = &index.search(&q("sutrisno s. ag"), 1)[0];
+        assert_eq!(best.id, 1);
+        assert!(best.reasons.contains(&Reason::Titles { share: 1.0 }), "{:?}", best.reasons);
+    }
+
+    #[test]
+    fn a_short_word_missing_a_letter_is_a_typo() {
+        let index = sample();
+        let query = Query { kode_wilayah: Some("32.04".into()), ..q("Asp Sunandar") };
+        let best = &index.search(&query, 1)[0];
+        assert_eq!(best.id, 1);
+        let typo = Reason::Typo { written: "Asp".into(), found: "Asep".into() };
+        assert!(best.reasons.contains(&typo), "{:?}", best.reasons);
     }
 
     #[test]

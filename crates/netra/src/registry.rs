@@ -74,6 +74,9 @@ struct MatchArgs {
     /// `netra` (the match index) or `pg-trgm` (PostgreSQL trigram similarity, for the benchmark).
     #[arg(long, hide = true, default_value = "netra")]
     engine: String,
+    /// Stop after this many seconds of answering and write only the queries answered (benchmark of a slow engine).
+    #[arg(long, hide = true)]
+    budget_seconds: Option<u64>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -385,10 +388,16 @@ async fn match_queries(args: MatchArgs) -> anyhow::Result<()> {
         other => bail!("unknown engine {other}"),
     };
     let mut problems = 0;
+    let budget = args.budget_seconds.map(std::time::Duration::from_secs);
+    let answering = Instant::now();
     for (i, line) in BufReader::new(input).lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
             continue;
+        }
+        if budget.is_some_and(|budget| answering.elapsed() >= budget) {
+            eprintln!("time budget spent after {i} queries; the rest are not answered");
+            break;
         }
         let parsed: Result<QueryLine, _> = serde_json::from_str(&line);
         let record = match parsed {
