@@ -35,6 +35,11 @@ pub enum Permission {
     /// Cyber patrol: keep civil servants' known accounts, screen batches of social-media posts and review the
     /// flagged posts of known accounts (opening a finding needs `IntakeCases` too).
     Patrol,
+    /// Revise an election's pact and declaration texts (each change is a new version).
+    ManagePacts,
+    /// Issue one-time signing codes and sign ceremonies' attendance lists, for the civil servants of one's own
+    /// agency.
+    SignPacts,
 }
 
 impl Role {
@@ -51,12 +56,18 @@ impl Role {
                     | ManageCandidates
                     | ViewCandidates
                     | ViewAudit
+                    | ManagePacts
             ),
-            Role::AgencyAdmin => matches!(permission, ManageUsers | ManageAgencies | ViewAudit),
-            Role::BawasluKabKota | Role::BawasluProvinsi | Role::BawasluRi => {
+            Role::AgencyAdmin => matches!(permission, ManageUsers | ManageAgencies | ViewAudit | SignPacts),
+            Role::BawasluRi => matches!(
+                permission,
+                ManageCandidates | ViewCandidates | ViewAudit | HandleCases | IntakeCases | Patrol | ManagePacts
+            ),
+            Role::BawasluKabKota | Role::BawasluProvinsi => {
                 matches!(permission, ManageCandidates | ViewCandidates | ViewAudit | HandleCases | IntakeCases | Patrol)
             }
-            Role::BknRegional | Role::BknPusat | Role::PpkOffice | Role::Inspektorat => {
+            Role::BknPusat => matches!(permission, ViewCandidates | ViewAudit | HandleCases | ManagePacts),
+            Role::BknRegional | Role::PpkOffice | Role::Inspektorat => {
                 matches!(permission, ViewCandidates | ViewAudit | HandleCases)
             }
             Role::Custodian => matches!(permission, UnsealReporterIdentity | HandleCases),

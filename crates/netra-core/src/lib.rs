@@ -17,6 +17,7 @@ pub mod election;
 pub mod ident;
 pub mod intake;
 pub mod locale;
+pub mod pact;
 pub mod patrol;
 pub mod region;
 pub mod rng;

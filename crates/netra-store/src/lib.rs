@@ -22,6 +22,7 @@ pub use accounts::{
     AccountStore, AuditContext, AuditFilter, AuditRecord, AuditStore, CandidateStore, verify_audit_chain,
 };
 pub use cases::CaseStore;
+pub use pacts::PactStore;
 pub use patrol::PatrolStore;
 pub use registry::RegistryStore;
 
@@ -35,6 +36,7 @@ pub mod demo;
 pub mod evidence;
 pub mod mail;
 mod migrations;
+pub mod pacts;
 pub mod patrol;
 pub mod postgres;
 pub mod registry;
@@ -42,6 +44,7 @@ pub mod seal;
 mod shared;
 mod shared_accounts;
 mod shared_cases;
+mod shared_pacts;
 mod shared_patrol;
 mod shared_registry;
 pub mod sqlite;
@@ -185,6 +188,7 @@ pub trait Store:
     + CaseStore
     + PatrolStore
     + RegistryStore
+    + PactStore
     + fmt::Debug
 {
     /// The database behind this store.

@@ -25,6 +25,7 @@ pub fn sqlite() -> Migrator {
         (4, "mail", include_str!("../migrations/sqlite/0004_mail.sql")),
         (5, "patrol", include_str!("../migrations/sqlite/0005_patrol.sql")),
         (6, "registry", include_str!("../migrations/sqlite/0006_registry.sql")),
+        (7, "pacts", include_str!("../migrations/sqlite/0007_pacts.sql")),
     ])
 }
 
@@ -37,5 +38,6 @@ pub fn postgres() -> Migrator {
         (4, "mail", include_str!("../migrations/postgres/0004_mail.sql")),
         (5, "patrol", include_str!("../migrations/postgres/0005_patrol.sql")),
         (6, "registry", include_str!("../migrations/postgres/0006_registry.sql")),
+        (7, "pacts", include_str!("../migrations/postgres/0007_pacts.sql")),
     ])
 }

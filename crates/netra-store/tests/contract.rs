@@ -886,3 +886,110 @@ async fn a_confirmed_registry_person_stays_with_the_case_and_is_audited(store: A
     assert!(matches.iter().any(|e| e.summary.contains("dibatalkan")), "{matches:?}");
     assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
 }
+
+contract_shared!(pacts_are_signed_verified_offline_and_survive_key_rotation);
+async fn pacts_are_signed_verified_offline_and_survive_key_rotation(store: Arc<dyn Store>) {
+    use netra_core::pact::{PactKind, SignedPact, VerifyError};
+    use netra_store::casework::{self, SignError};
+    use netra_store::pacts::PactKeys;
+
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed_registry(store.as_ref(), NOW, 0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keys = PactKeys::new(dir.path().join("keys"));
+    let admin = demo_principal(&store, "admin.kabbandung").await;
+    let desk = admin.pact_desk(&store, &keys).unwrap();
+    let bkn = demo_principal(&store, "bkn.kanreg3").await;
+    assert!(matches!(bkn.pact_desk(&store, &keys), Err(AccessError::Denied)));
+
+    // A ceremony's attendance list: two of the agency's civil servants, an unknown NIP, one of another agency,
+    // a malformed NIP, a blank line and a repeat.
+    let list = "nip;nama\n\
+        197503122000031001;Asep Sunandar\n\
+        197911302005011003;Dedi Kurnia\n\
+        198001012005011009;Tidak Ada\n\
+        198402142009021005;Dedi Kurniawan\n\
+        12345;Salah Ketik\n\
+        \n\
+        197503122000031001;Asep Sunandar\n";
+    let occasion = "Apel Netralitas 29 Juli 2024";
+    let outcome = desk.sign_attendance("pilkada-2024", occasion, "hadir.csv", list.as_bytes(), NOW).await.unwrap();
+    assert_eq!((outcome.signed, outcome.already), (2, 0));
+    let lines: Vec<usize> = outcome.problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [4, 5, 6], "{:?}", outcome.problems);
+    assert!(outcome.problems[0].id.contains("tidak ada dalam registri"));
+    assert!(outcome.problems[1].id.contains("instansi lain"));
+    let again = desk.sign_attendance("pilkada-2024", occasion, "hadir.csv", list.as_bytes(), NOW).await.unwrap();
+    assert_eq!((again.signed, again.already), (0, 2), "signing twice adds nothing");
+
+    // Online: the code finds the pact and its signature holds.
+    let asep = store.registry_person_by_nip("197503122000031001").await.unwrap().unwrap();
+    let signed = store.pact_signatures_of(asep.id).await.unwrap();
+    assert_eq!(signed.len(), 1);
+    let code = signed[0].pact.code.clone();
+    let found = casework::verify_code(store.as_ref(), &code.to_lowercase()).await.unwrap().expect("the code is known");
+    assert_eq!(found.verdict, Ok(()));
+    assert_eq!(found.signature.pact.document.occasion, occasion);
+    assert_eq!(found.text.unwrap().kind, PactKind::Pakta);
+    assert!(casework::verify_code(store.as_ref(), "AAAA-BBBB-CCCC").await.unwrap().is_none());
+
+    // Offline: the exported file and the published keys; one changed byte fails.
+    let published: Vec<_> = store.signing_keys().await.unwrap().into_iter().map(|k| k.key).collect();
+    let file = signed[0].pact.to_file();
+    assert_eq!(netra_core::pact::verify(&SignedPact::from_file(&file).unwrap(), &published), Ok(()));
+    let tampered = String::from_utf8(file.clone()).unwrap().replace("Asep Sunandar", "Asep Sunandor");
+    assert_eq!(
+        netra_core::pact::verify(&SignedPact::from_file(tampered.as_bytes()).unwrap(), &published),
+        Err(VerifyError::Forged)
+    );
+
+    // After a rotation new pacts use the new key and the old pact still verifies, online and offline.
+    let old_key = keys.current(store.as_ref(), NOW).await.unwrap().key_id().to_string();
+    let new_key = keys.rotate(store.as_ref(), NOW).await.unwrap().key_id().to_string();
+    assert_ne!(old_key, new_key);
+    let all_keys = store.signing_keys().await.unwrap();
+    assert_eq!(all_keys.len(), 2);
+    assert!(all_keys.iter().any(|k| k.key.key_id == old_key && k.retired_at.is_some()));
+    assert_eq!(casework::verify_code(store.as_ref(), &code).await.unwrap().unwrap().verdict, Ok(()));
+    let published: Vec<_> = all_keys.into_iter().map(|k| k.key).collect();
+    assert_eq!(netra_core::pact::verify(&SignedPact::from_file(&file).unwrap(), &published), Ok(()));
+
+    // In person: a one-time code from the agency admin, for the agency's own civil servants only.
+    assert!(matches!(
+        desk.issue_code("pilkada-2024", "198402142009021005", NOW).await,
+        Err(AccessError::Invalid(errors)) if errors[0].field == "nip"
+    ));
+    let issued = desk.issue_code("pilkada-2024", "199006052015031006", NOW).await.unwrap();
+    let refused = casework::sign_with_code(store.as_ref(), &keys, "197503122000031001", &issued.code, NOW).await;
+    assert_eq!(refused.unwrap_err(), SignError::Refused, "another NIP with the code");
+    let later = NOW + netra_store::casework::CODE_VALIDITY + time::Duration::minutes(1);
+    let expired = casework::sign_with_code(store.as_ref(), &keys, "199006052015031006", &issued.code, later).await;
+    assert_eq!(expired.unwrap_err(), SignError::Refused, "an expired code");
+    let taufik =
+        casework::sign_with_code(store.as_ref(), &keys, "199006052015031006", &issued.code.to_lowercase(), NOW)
+            .await
+            .unwrap();
+    assert_eq!(taufik.pact.key_id, new_key);
+    assert_eq!(taufik.pact.document.signer, "Taufik Rahman, S.Kom");
+    let reused = casework::sign_with_code(store.as_ref(), &keys, "199006052015031006", &issued.code, NOW).await;
+    assert_eq!(reused.unwrap_err(), SignError::Refused, "a code is used once");
+
+    // A new text version leaves signed pacts on theirs.
+    let manager = demo_principal(&store, "bawaslu.ri").await;
+    let manage = manager.pact_desk(&store, &keys).unwrap();
+    let mut revised = netra_core::pact::PactText::default_for(PactKind::Pakta);
+    revised.points.push("Melaporkan pelanggaran netralitas yang diketahui kepada Bawaslu.".into());
+    let v2 = manage.revise_text("pilkada-2024", PactKind::Pakta, revised.clone(), NOW).await.unwrap();
+    assert_eq!(v2.version, 2);
+    assert!(matches!(
+        manage.revise_text("pilkada-2024", PactKind::Pakta, revised, NOW).await,
+        Err(AccessError::Conflict(_))
+    ));
+    assert!(matches!(
+        desk.revise_text("pilkada-2024", PactKind::Pakta, v2.text.clone(), NOW).await,
+        Err(AccessError::Denied)
+    ));
+    assert_eq!(store.pact_signatures_of(asep.id).await.unwrap()[0].pact.document.text_version, 1);
+    assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
+}

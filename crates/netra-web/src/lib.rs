@@ -23,6 +23,7 @@ pub mod auth;
 mod cases;
 
 pub use cases::candidate_set;
+mod pacts;
 mod pages;
 mod patrol;
 pub mod registry;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     /// The ASN registry's match index, rebuilt in the background after imports.
     pub registry: Arc<registry::RegistryMatcher>,
+    /// The address the public reaches Netra at (for QR codes); the request's host when absent.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
             secure_cookies: false,
             vault: Arc::new(vault),
             registry: Arc::new(registry::RegistryMatcher::new()),
+            public_url: None,
         }
     }
 }
@@ -114,6 +118,16 @@ fn routes() -> Routes {
         .add("GET", "/lapor", Public, get(report::form))
         .add("POST", "/lapor", Public, post(report::submit).layer(upload_limit()))
         .add("GET", "/lapor/status", Public, get(report::status_form_page))
+        .add("GET", "/pakta/tandatangani", Public, get(pacts::sign_page))
+        .add("POST", "/pakta/tandatangani", Public, post(pacts::sign_submit))
+        .add("GET", "/pakta/kunci.json", Public, get(pacts::public_keys))
+        .add("GET", "/verifikasi", Public, get(pacts::verify_page))
+        .add("GET", "/verifikasi/{code}", Public, get(pacts::verify_result))
+        .add("GET", "/verifikasi/{code}/berkas", Public, get(pacts::download))
+        .add("GET", "/pakta", Staff, get(pacts::staff_page))
+        .add("POST", "/pakta/kode", Staff, post(pacts::issue_code))
+        .add("POST", "/pakta/daftar-hadir", Staff, post(pacts::sign_attendance))
+        .add("POST", "/pakta/teks", Staff, post(pacts::revise_text))
         .add("POST", "/lapor/status", Public, post(report::status_submit))
         .add("GET", "/bahasa", Public, get(staff::language))
         .add("GET", "/masuk", SignIn, get(staff::login_form))

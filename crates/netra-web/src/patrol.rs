@@ -71,21 +71,21 @@ fn review_name(review: Review, l: Locale) -> &'static str {
 // ----- Uploads -----
 
 /// A multipart form with one data file: its text fields and the file's name and bytes.
-struct DataUpload {
+pub(crate) struct DataUpload {
     fields: Vec<(String, String)>,
     file: Option<(String, Vec<u8>)>,
     too_large: bool,
 }
 
 impl DataUpload {
-    fn get(&self, name: &str) -> String {
+    pub(crate) fn get(&self, name: &str) -> String {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
     }
 }
 
 /// Reads a multipart form with one data file of at most `limit` bytes, and checks its CSRF field against the
 /// value the CSRF guard passed along.
-async fn read_data_upload(state: &AppState, request: Request, limit: usize) -> Result<DataUpload, Response> {
+pub(crate) async fn read_data_upload(state: &AppState, request: Request, limit: usize) -> Result<DataUpload, Response> {
     let expected = request.extensions().get::<CsrfExpected>().cloned().and_then(|e| e.0);
     let mut multipart = Multipart::from_request(request, state).await.map_err(IntoResponse::into_response)?;
     let broken = |e: axum::extract::multipart::MultipartError| {
@@ -120,7 +120,7 @@ async fn read_data_upload(state: &AppState, request: Request, limit: usize) -> R
 }
 
 /// The file of an upload, or the error to show beside the file field.
-fn upload_file(upload: DataUpload, limit: usize) -> Result<(String, Vec<u8>), FieldError> {
+pub(crate) fn upload_file(upload: DataUpload, limit: usize) -> Result<(String, Vec<u8>), FieldError> {
     if upload.too_large {
         return Err(FieldError::new(
             "file",

@@ -422,11 +422,11 @@ pub struct RegionPick {
     wilayah: Option<String>,
 }
 
-fn csrf_for(headers: &HeaderMap) -> String {
+pub(crate) fn csrf_for(headers: &HeaderMap) -> String {
     cookie(headers, CSRF_COOKIE).unwrap_or_else(netra_store::auth::new_token)
 }
 
-fn with_csrf_cookie(state: &AppState, csrf: &str, mut response: Response) -> Response {
+pub(crate) fn with_csrf_cookie(state: &AppState, csrf: &str, mut response: Response) -> Response {
     if let Ok(value) = set_cookie(state, CSRF_COOKIE, csrf, None).parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

@@ -164,6 +164,11 @@ pub enum Section {
     Nav(Vec<(String, String, bool)>),
     /// Text with highlighted parts (the flag marks a highlight), e.g. the phrases that triggered a suggestion.
     Marked(Vec<(String, bool)>),
+    /// An SVG image Netra drew itself (a QR code), with its text alternative. Never user input.
+    Image {
+        svg: String,
+        alt: String,
+    },
 }
 
 #[derive(Template, Debug)]
@@ -197,6 +202,9 @@ impl StaffPage {
         }
         if role.can(Permission::ViewCandidates) {
             nav.push(("/paslon".into(), l.pick("Pasangan calon", "Candidate pairs").into()));
+        }
+        if role.can(Permission::ManagePacts) || role.can(Permission::SignPacts) {
+            nav.push(("/pakta".into(), l.pick("Pakta integritas", "Integrity pacts").into()));
         }
         if role.can(Permission::ManageUsers) {
             nav.push(("/admin/pengguna".into(), l.pick("Pengguna", "Users").into()));

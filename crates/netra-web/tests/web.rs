@@ -946,6 +946,9 @@ const CASE_WORKERS: &[Role] = &[
     Role::Inspektorat,
 ];
 const CUSTODIAN: &[Role] = &[Role::Custodian];
+const PACT_MANAGERS: &[Role] = &[Role::SystemAdmin, Role::BawasluRi, Role::BknPusat];
+const PACT_DESK: &[Role] = &[Role::SystemAdmin, Role::BawasluRi, Role::BknPusat, Role::AgencyAdmin];
+const PACT_SIGNERS: &[Role] = &[Role::AgencyAdmin];
 const AUDITORS: &[Role] = &[
     Role::BawasluKabKota,
     Role::BawasluProvinsi,
@@ -1006,6 +1009,10 @@ fn cases() -> Vec<Case> {
         ),
         case("GET", "/admin/pemilihan/{id}", SYS, false, Election, None),
         case("GET", "/paslon", VIEWERS, true, Nothing, pair),
+        case("GET", "/pakta", PACT_DESK, false, Nothing, None),
+        case("POST", "/pakta/kode", PACT_SIGNERS, false, Nothing, None),
+        case("POST", "/pakta/daftar-hadir", PACT_SIGNERS, false, Nothing, None),
+        case("POST", "/pakta/teks", PACT_MANAGERS, false, Nothing, None),
         case("GET", "/paslon/{id}", VIEWERS, true, Pair, pair),
         case(
             "GET",
@@ -1294,6 +1301,20 @@ async fn role_route_jurisdiction_matrix() {
                         ("person_position", "Lurah".into()),
                         ("items", "PP-CAMPAIGN-JOIN".into()),
                     ],
+                    (_, "/pakta/kode") => {
+                        vec![("election", "pilkada-2024".into()), ("nip", "199006052015031006".into())]
+                    }
+                    (_, "/pakta/daftar-hadir") => {
+                        vec![("election", "pilkada-2024".into()), ("occasion", format!("Apel {counter}"))]
+                    }
+                    (_, "/pakta/teks") => vec![
+                        ("election", "pilkada-2024".into()),
+                        ("kind", "pakta".into()),
+                        ("title", "Pakta Integritas".into()),
+                        ("opening", "Saya menyatakan:".into()),
+                        ("points", format!("Bersikap netral.\nButir tambahan {counter}.")),
+                        ("closing", "Demikian.".into()),
+                    ],
                     (_, "/kasus/{id}/terlapor") => {
                         let person = store.registry_person_by_nip("197503122000031001").await.unwrap().unwrap();
                         vec![("version", "1".into()), ("person_id", person.id.to_string())]
@@ -1324,6 +1345,9 @@ async fn role_route_jurisdiction_matrix() {
                         "platform,akun,nama,nip,jabatan,instansi,kode_wilayah\ninstagram,baru{counter},Baru {counter},,Lurah,,{region}\n"
                     );
                     app.multipart(&path, &cookie, &form_with_token, &[("akun.csv", file.into_bytes())]).await
+                } else if case.method == "POST" && path == "/pakta/daftar-hadir" {
+                    let list = "nip\n199006052015031006\n";
+                    app.multipart(&path, &cookie, &form_with_token, &[("hadir.csv", list.as_bytes().to_vec())]).await
                 } else if case.method == "POST" && (path == "/kasus/baru" || path.ends_with("/bukti")) {
                     app.multipart(
                         &path,
@@ -2145,4 +2169,117 @@ async fn a_report_from_the_public_form_reaches_a_sanction_through_the_staff_page
     let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).filter(|a| a.starts_with("case.")).collect();
     assert_eq!(actions, CASE_TO_SANCTION_TRAIL);
     assert!(netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().is_ok());
+}
+
+// ----- Prevention: pacts -----
+
+/// The one-time code in an issued-code notice ("…: ABCD-EFGH (berlaku …").
+fn issued_code(body: &str) -> String {
+    let at = body.find(" (berlaku sampai").expect("a code was issued");
+    body[at - 9..at].to_string()
+}
+
+#[tokio::test]
+async fn a_civil_servant_signs_with_a_one_time_code_and_anyone_verifies_the_pact() {
+    let app = Staffed::spawn().await;
+    netra_store::demo::seed_registry(app.store().as_ref(), NOW, 0).await.unwrap();
+    let (token, csrf) = app.session_for("admin.kabbandung").await;
+    let cookie = session_cookie(&token);
+    let page = app.request("GET", "/pakta", Some(&cookie), &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Terbitkan kode") && page.body.contains("Tandatangani daftar hadir"));
+    assert!(!page.body.contains("Simpan sebagai versi baru"), "agency admins do not edit the texts");
+    let (bkn, _) = app.session_for("bkn.kanreg3").await;
+    assert_eq!(app.request("GET", "/pakta", Some(&session_cookie(&bkn)), &[]).await.status, StatusCode::FORBIDDEN);
+
+    // A code for someone of another agency is refused; for Taufik it is shown once.
+    let form = |nip: &str| [("csrf", csrf.clone()), ("election", "pilkada-2024".into()), ("nip", nip.into())];
+    let other = app.request("POST", "/pakta/kode", Some(&cookie), &form("198402142009021005")).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(other.body.contains("instansi lain"));
+    let issued = app.request("POST", "/pakta/kode", Some(&cookie), &form("199006052015031006")).await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    let code = issued_code(&issued.body);
+
+    // The public side: read the text, then sign; a wrong code tells nothing about the NIP.
+    let start = app.request("GET", "/pakta/tandatangani", None, &[]).await;
+    let public_csrf = csrf_from(&start.body);
+    let public = format!("netra_csrf={public_csrf}");
+    let attempt = |nip: &str, code: &str, agree: &str| {
+        vec![
+            ("csrf", public_csrf.clone()),
+            ("nip", nip.to_string()),
+            ("code", code.to_string()),
+            ("agree", agree.to_string()),
+        ]
+    };
+    let wrong = app
+        .request("POST", "/pakta/tandatangani", Some(&public), &attempt("199006052015031006", "AAAA-AAAA", ""))
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("NIP dan kode tidak cocok"));
+    let read =
+        app.request("POST", "/pakta/tandatangani", Some(&public), &attempt("199006052015031006", &code, "")).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert!(read.body.contains("politik uang") && read.body.contains("Saya setuju dan menandatangani"));
+    let signed =
+        app.request("POST", "/pakta/tandatangani", Some(&public), &attempt("199006052015031006", &code, "ya")).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let location = signed.headers["location"].to_str().unwrap().to_string();
+    let again =
+        app.request("POST", "/pakta/tandatangani", Some(&public), &attempt("199006052015031006", &code, "ya")).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "the code is spent");
+
+    // Verification online: the verdict, the text, a QR code and the file.
+    let result = app.request("GET", &location, None, &[]).await;
+    assert_eq!(result.status, StatusCode::OK);
+    assert!(result.body.contains("SAH: tanda tangan Netra") && result.body.contains("Taufik Rahman, S.Kom"));
+    assert!(result.body.contains("<svg") && result.body.contains("Pakta Anda telah ditandatangani"));
+    let pact_code = location.trim_start_matches("/verifikasi/").split('?').next().unwrap().to_string();
+    let typed = app.request("GET", &format!("/verifikasi?kode={}", pact_code.to_lowercase()), None, &[]).await;
+    assert_eq!(typed.headers["location"].to_str().unwrap(), format!("/verifikasi/{pact_code}"));
+    assert_eq!(app.request("GET", "/verifikasi/AAAA-BBBB-CCCC", None, &[]).await.status, StatusCode::NOT_FOUND);
+
+    // Offline: the downloaded file with the published keys; a changed byte fails.
+    let file = app.request("GET", &format!("/verifikasi/{pact_code}/berkas"), None, &[]).await;
+    let keys: Vec<netra_core::pact::PublicKey> =
+        serde_json::from_str(&app.request("GET", "/pakta/kunci.json", None, &[]).await.body).unwrap();
+    let pact = netra_core::pact::SignedPact::from_file(file.body.as_bytes()).unwrap();
+    assert_eq!(netra_core::pact::verify(&pact, &keys), Ok(()));
+    let forged = file.body.replace("199006052015031006", "199006052015031007");
+    let forged = netra_core::pact::SignedPact::from_file(forged.as_bytes()).unwrap();
+    assert!(netra_core::pact::verify(&forged, &keys).is_err());
+}
+
+#[tokio::test]
+async fn an_attendance_list_signs_the_known_and_reports_the_rest_by_line() {
+    let app = Staffed::spawn().await;
+    netra_store::demo::seed_registry(app.store().as_ref(), NOW, 0).await.unwrap();
+    let (token, csrf) = app.session_for("admin.kabbandung").await;
+    let cookie = session_cookie(&token);
+    let list = "no,nama,nip\n1,Asep Sunandar,197503122000031001\n2,Rina Marlina,198608212010032004\n\
+        3,Orang Lain,198001012005011009\n4,Tanpa NIP,\n5,Salah,19750312\n";
+    let fields = [
+        ("csrf", csrf.clone()),
+        ("election", "pilkada-2024".to_string()),
+        ("occasion", "Apel Netralitas ASN 29 Juli 2024".to_string()),
+    ];
+    let reply =
+        app.multipart("/pakta/daftar-hadir", &cookie, &fields, &[("hadir.csv", list.as_bytes().to_vec())]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        reply.body.contains("2 ASN menandatangani; 0 sudah menandatangani sebelumnya; 2 baris tidak dapat"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("<td>4</td>") && reply.body.contains("tidak ada dalam registri"));
+    assert!(reply.body.contains("<td>6</td>"));
+    let rina = app.store().registry_person_by_nip("198608212010032004").await.unwrap().unwrap();
+    let signed = app.store().pact_signatures_of(rina.id).await.unwrap();
+    assert_eq!(signed.len(), 1);
+    assert_eq!(signed[0].pact.document.occasion, "Apel Netralitas ASN 29 Juli 2024");
+    let no_occasion = [("csrf", csrf), ("election", "pilkada-2024".to_string()), ("occasion", String::new())];
+    let refused =
+        app.multipart("/pakta/daftar-hadir", &cookie, &no_occasion, &[("hadir.csv", list.as_bytes().to_vec())]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -11,6 +11,7 @@ use netra_core::clock::ClockKind;
 use netra_core::region::RegionCode;
 use netra_store::StoreConfig;
 
+mod pact;
 mod registry;
 mod screen;
 
@@ -46,6 +47,8 @@ enum Command {
     Model(screen::ModelArgs),
     /// The ASN registry: import (CSV/XLSX), match names to persons, generate a synthetic registry.
     Registry(registry::RegistryArgs),
+    /// Neutrality pacts: verify a signed pact offline, export pacts and public keys, rotate the signing key.
+    Pact(pact::PactArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +164,11 @@ fn main() -> ExitCode {
         Command::Screen(args) => screen::screen(args),
         Command::Model(args) => screen::model(args),
         Command::Registry(args) => registry::registry(args),
+        Command::Pact(args) => match pact::pact(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(2),
+            Err(error) => Err(error),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -268,6 +276,7 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     }
     let mut state = netra_web::AppState::new(store, vault);
     state.secure_cookies = args.secure_cookies;
+    state.public_url = args.public_url.clone().filter(|u| !u.trim().is_empty());
     // The case pages' registry matches need the index; build it now rather than on the first case page.
     let (registry, store) = (state.registry.clone(), state.store.clone());
     tokio::spawn(async move {

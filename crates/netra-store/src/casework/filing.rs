@@ -26,10 +26,13 @@ pub struct Vault {
     pub sealer: Sealer,
     /// The instance's receipt salt (`ensure_receipt_salt`).
     pub receipt_salt: Vec<u8>,
+    /// The pact signing keys (`<dir>/keys/pact`).
+    pub pact_keys: crate::pacts::PactKeys,
 }
 
 impl Vault {
-    /// Opens the evidence store (`<dir>/blobs`) and the seal key (`<dir>/keys/seal.key`), reads the receipt salt,
+    /// Opens the evidence store (`<dir>/blobs`), the seal key (`<dir>/keys/seal.key`) and the pact keys
+    /// (`<dir>/keys/pact`), reads the receipt salt,
     /// and removes temporary uploads and blobs that no evidence row cites (left by a crash). Run at start-up,
     /// before requests are served.
     pub async fn open(
@@ -44,7 +47,8 @@ impl Vault {
         let receipt_salt = crate::ensure_receipt_salt(store, now).await?;
         let referenced = store.evidence_hashes().await?.into_iter().collect();
         let swept = blobs.sweep(&referenced).map_err(|e| StoreError::Config(format!("evidence sweep: {e}")))?;
-        Ok((Vault { blobs, sealer, receipt_salt }, swept))
+        let pact_keys = crate::pacts::PactKeys::new(dir.join("keys").join("pact"));
+        Ok((Vault { blobs, sealer, receipt_salt, pact_keys }, swept))
     }
 }
 

@@ -6,12 +6,15 @@
 //! - [`ReporterDesk`] is what a receipt opens: the public status, messages, replies and more evidence;
 //! - [`CaseDesk`] (from [`Principal::case_desk`]) is every staff operation on cases; the cases a principal can
 //!   reach at all are its [`CaseScope`], applied in SQL for lists and re-checked for every single case;
-//! - [`Unsealer`] (from [`Principal::unsealer`]) opens a confidential reporter's identity, with a reason, audited.
+//! - [`Unsealer`] (from [`Principal::unsealer`]) opens a confidential reporter's identity, with a reason, audited;
+//! - [`PactDesk`] (from [`Principal::pact_desk`]) revises pact texts and signs pacts; [`sign_with_code`] and
+//!   [`verify_code`] are the public side.
 
 mod custody;
 mod desk;
 mod directory;
 mod filing;
+mod pacts;
 mod patrol;
 mod reporter;
 
@@ -19,5 +22,6 @@ pub use custody::*;
 pub use desk::*;
 use directory::*;
 pub use filing::*;
+pub use pacts::*;
 pub use patrol::*;
 pub use reporter::*;

@@ -1,0 +1,342 @@
+//! SQL and row mapping of the pact part of the store, shared by both backends: [`impl_pact_store!`] instantiates
+//! `PactStore` for a backend that provides `reader()`, `writer()` and the audit append of `impl_account_store!`.
+
+use netra_core::pact::{PactKind, PactText, PublicKey, SignedPact, SigningMethod};
+use time::OffsetDateTime;
+
+use crate::pacts::{PactCodeRecord, PactSignatureRecord, PactTextRecord, SigningKeyRecord};
+use crate::{StoreError, StoreResult};
+
+pub const TEXTS_OF: &str = "SELECT text_id, election_id, kind, version, title, opening, points, closing, digest, \
+    created_by, created_at FROM pact_text WHERE election_id = $1 ORDER BY kind, version";
+pub const TEXT_BY_ID: &str = "SELECT text_id, election_id, kind, version, title, opening, points, closing, digest, \
+    created_by, created_at FROM pact_text WHERE text_id = $1";
+pub const TEXT_INSERT: &str = "INSERT INTO pact_text (text_id, election_id, kind, version, title, opening, points, \
+    closing, digest, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+pub const KEYS: &str =
+    "SELECT key_id, public_key, created_at, retired_at FROM signing_key ORDER BY created_at DESC, key_id";
+pub const KEY_RETIRE_OTHERS: &str = "UPDATE signing_key SET retired_at = $1 WHERE retired_at IS NULL";
+pub const KEY_INSERT: &str =
+    "INSERT INTO signing_key (key_id, public_key, created_at, retired_at) VALUES ($1, $2, $3, NULL)";
+
+macro_rules! signature_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT signature_id, text_id, person_id, method, document, key_id, signature, code, signed_by, signed_at \
+             FROM pact_signature",
+            $tail
+        )
+    };
+}
+pub const SIGNATURE_BY_CODE: &str = signature_select!(" WHERE code = $1");
+pub const SIGNATURES_OF: &str = signature_select!(" WHERE person_id = $1 ORDER BY signed_at DESC, signature_id");
+pub const SIGNATURE_EXISTS: &str = "SELECT 1 FROM pact_signature WHERE text_id = $1 AND person_id = $2";
+pub const SIGNATURE_INSERT: &str = "INSERT INTO pact_signature (signature_id, code, text_id, person_id, nip, agency, \
+    unit, region_code, method, document, key_id, signature, signed_by, signed_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+pub const CODE_BY_HASH: &str = "SELECT code_hash, text_id, person_id, issued_by, issued_at, expires_at, used_at \
+    FROM pact_code WHERE code_hash = $1";
+pub const CODE_DROP_UNUSED: &str = "DELETE FROM pact_code WHERE person_id = $1 AND text_id = $2 AND used_at IS NULL";
+pub const CODE_INSERT: &str = "INSERT INTO pact_code (code_hash, text_id, person_id, issued_by, issued_at, expires_at, \
+    used_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)";
+pub const CODE_USE: &str =
+    "UPDATE pact_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2";
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("pacts: {what}"))
+}
+
+pub type TextRow = (String, String, String, i64, String, String, String, String, String, String, OffsetDateTime);
+
+pub fn text(row: TextRow) -> StoreResult<PactTextRecord> {
+    let points: Vec<String> = serde_json::from_str(&row.6).map_err(|_| corrupt("text points"))?;
+    Ok(PactTextRecord {
+        id: row.0,
+        election_id: row.1,
+        kind: PactKind::parse(&row.2).ok_or_else(|| corrupt(format!("kind {}", row.2)))?,
+        version: u32::try_from(row.3).map_err(|_| corrupt("version"))?,
+        text: PactText { title: row.4, opening: row.5, points, closing: row.7 },
+        digest: row.8,
+        created_by: row.9,
+        created_at: row.10,
+    })
+}
+
+pub type KeyRow = (String, String, OffsetDateTime, Option<OffsetDateTime>);
+
+pub fn key(row: KeyRow) -> SigningKeyRecord {
+    SigningKeyRecord { key: PublicKey { key_id: row.0, public_key: row.1 }, created_at: row.2, retired_at: row.3 }
+}
+
+pub type SignatureRow = (String, String, i64, String, String, String, String, String, Option<String>, OffsetDateTime);
+
+pub fn signature(row: SignatureRow) -> StoreResult<PactSignatureRecord> {
+    let document = serde_json::from_str(&row.4).map_err(|_| corrupt("signed document"))?;
+    Ok(PactSignatureRecord {
+        id: row.0,
+        text_id: row.1,
+        person_id: row.2,
+        method: SigningMethod::parse(&row.3).ok_or_else(|| corrupt(format!("method {}", row.3)))?,
+        pact: SignedPact { document, key_id: row.5, signature: row.6, code: row.7 },
+        signed_by: row.8,
+        signed_at: row.9,
+    })
+}
+
+pub type CodeRow = (String, String, i64, String, OffsetDateTime, OffsetDateTime, Option<OffsetDateTime>);
+
+pub fn code_record(row: CodeRow) -> PactCodeRecord {
+    PactCodeRecord {
+        code_hash: row.0,
+        text_id: row.1,
+        person_id: row.2,
+        issued_by: row.3,
+        issued_at: row.4,
+        expires_at: row.5,
+        used_at: row.6,
+    }
+}
+
+/// Implements `PactStore` for a backend type.
+macro_rules! impl_pact_store {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::pacts::PactStore for $store {
+            async fn create_pact_text(
+                &self,
+                ctx: &$crate::accounts::AuditContext,
+                record: &$crate::pacts::PactTextRecord,
+            ) -> $crate::StoreResult<()> {
+                use $crate::shared_pacts::*;
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(TEXT_INSERT)
+                    .bind(&record.id)
+                    .bind(&record.election_id)
+                    .bind(record.kind.as_str())
+                    .bind(i64::from(record.version))
+                    .bind(&record.text.title)
+                    .bind(&record.text.opening)
+                    .bind(serde_json::to_string(&record.text.points).expect("strings serialise"))
+                    .bind(&record.text.closing)
+                    .bind(&record.digest)
+                    .bind(&record.created_by)
+                    .bind($crate::shared_patrol::utc(record.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::shared_accounts::write_error(e, "versi teks pakta"))?;
+                let audit = $crate::accounts::AuditRecord {
+                    action: "pact_text.create".into(),
+                    object_kind: "pact_text".into(),
+                    object_id: record.id.clone(),
+                    region: None,
+                    agency: None,
+                    before: None,
+                    after: Some(record.canonical()),
+                    summary: format!(
+                        "Teks {} {} versi {} (SHA-256 {})",
+                        record.kind.as_str(),
+                        record.election_id,
+                        record.version,
+                        record.digest
+                    ),
+                };
+                Self::append_audit(&mut tx, ctx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn pact_texts(&self, election_id: &str) -> $crate::StoreResult<Vec<$crate::pacts::PactTextRecord>> {
+                use $crate::shared_pacts::*;
+                let rows: Vec<TextRow> = sqlx::query_as(TEXTS_OF).bind(election_id).fetch_all(self.reader()).await?;
+                rows.into_iter().map(text).collect()
+            }
+
+            async fn pact_text(&self, text_id: &str) -> $crate::StoreResult<Option<$crate::pacts::PactTextRecord>> {
+                use $crate::shared_pacts::*;
+                let row: Option<TextRow> =
+                    sqlx::query_as(TEXT_BY_ID).bind(text_id).fetch_optional(self.reader()).await?;
+                row.map(text).transpose()
+            }
+
+            async fn signing_keys(&self) -> $crate::StoreResult<Vec<$crate::pacts::SigningKeyRecord>> {
+                use $crate::shared_pacts::*;
+                let rows: Vec<KeyRow> = sqlx::query_as(KEYS).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(key).collect())
+            }
+
+            async fn add_signing_key(
+                &self,
+                ctx: &$crate::accounts::AuditContext,
+                public: &netra_core::pact::PublicKey,
+            ) -> $crate::StoreResult<()> {
+                use $crate::shared_pacts::*;
+                let at = $crate::shared_patrol::utc(ctx.at);
+                let mut tx = self.writer().begin().await?;
+                let retired = sqlx::query(KEY_RETIRE_OTHERS).bind(at).execute(&mut *tx).await?.rows_affected();
+                sqlx::query(KEY_INSERT)
+                    .bind(&public.key_id)
+                    .bind(&public.public_key)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::shared_accounts::write_error(e, "kunci tanda tangan"))?;
+                let audit = $crate::accounts::AuditRecord {
+                    action: "signing_key.create".into(),
+                    object_kind: "signing_key".into(),
+                    object_id: public.key_id.clone(),
+                    region: None,
+                    agency: None,
+                    before: None,
+                    after: Some(public.public_key.clone()),
+                    summary: format!(
+                        "Kunci tanda tangan baru {} ({} kunci lama dipensiunkan; tanda tangan lamanya tetap sah)",
+                        public.key_id, retired
+                    ),
+                };
+                Self::append_audit(&mut tx, ctx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn record_pact_signatures(
+                &self,
+                ctx: &$crate::accounts::AuditContext,
+                signatures: &[$crate::pacts::PactSignatureRecord],
+                code_hash: Option<&str>,
+                summary: &str,
+            ) -> $crate::StoreResult<u64> {
+                use $crate::shared_pacts::*;
+                let mut tx = self.writer().begin().await?;
+                if let Some(hash) = code_hash {
+                    let used = sqlx::query(CODE_USE)
+                        .bind(hash)
+                        .bind($crate::shared_patrol::utc(ctx.at))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if used == 0 {
+                        return Err($crate::StoreError::Conflict(
+                            "kode sekali pakai tidak berlaku (salah, sudah dipakai, atau kedaluwarsa)".into(),
+                        ));
+                    }
+                }
+                let mut stored = 0u64;
+                let mut codes = Vec::new();
+                for record in signatures {
+                    let exists: Option<(i32,)> = sqlx::query_as(SIGNATURE_EXISTS)
+                        .bind(&record.text_id)
+                        .bind(record.person_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if exists.is_some() {
+                        continue;
+                    }
+                    let document = &record.pact.document;
+                    sqlx::query(SIGNATURE_INSERT)
+                        .bind(&record.id)
+                        .bind(&record.pact.code)
+                        .bind(&record.text_id)
+                        .bind(record.person_id)
+                        .bind(&document.nip)
+                        .bind(&document.agency)
+                        .bind(&document.unit)
+                        .bind(&document.region)
+                        .bind(record.method.as_str())
+                        .bind(String::from_utf8(document.canonical_bytes()).expect("JSON is UTF-8"))
+                        .bind(&record.pact.key_id)
+                        .bind(&record.pact.signature)
+                        .bind(&record.signed_by)
+                        .bind($crate::shared_patrol::utc(record.signed_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| $crate::shared_accounts::write_error(e, "pakta bertanda tangan"))?;
+                    codes.push(record.pact.code.as_str());
+                    stored += 1;
+                }
+                if stored > 0 {
+                    let first = &signatures[0];
+                    let audit = $crate::accounts::AuditRecord {
+                        action: "pact.sign".into(),
+                        object_kind: "pact_text".into(),
+                        object_id: first.text_id.clone(),
+                        region: None,
+                        agency: None,
+                        before: None,
+                        after: Some(codes.join(" ")),
+                        summary: summary.to_string(),
+                    };
+                    Self::append_audit(&mut tx, ctx, audit).await?;
+                }
+                tx.commit().await?;
+                Ok(stored)
+            }
+
+            async fn pact_signature_by_code(
+                &self,
+                code: &str,
+            ) -> $crate::StoreResult<Option<$crate::pacts::PactSignatureRecord>> {
+                use $crate::shared_pacts::*;
+                let row: Option<SignatureRow> =
+                    sqlx::query_as(SIGNATURE_BY_CODE).bind(code).fetch_optional(self.reader()).await?;
+                row.map(signature).transpose()
+            }
+
+            async fn pact_signatures_of(
+                &self,
+                person_id: i64,
+            ) -> $crate::StoreResult<Vec<$crate::pacts::PactSignatureRecord>> {
+                use $crate::shared_pacts::*;
+                let rows: Vec<SignatureRow> =
+                    sqlx::query_as(SIGNATURES_OF).bind(person_id).fetch_all(self.reader()).await?;
+                rows.into_iter().map(signature).collect()
+            }
+
+            async fn issue_pact_code(
+                &self,
+                ctx: &$crate::accounts::AuditContext,
+                record: &$crate::pacts::PactCodeRecord,
+            ) -> $crate::StoreResult<()> {
+                use $crate::shared_pacts::*;
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(CODE_DROP_UNUSED).bind(record.person_id).bind(&record.text_id).execute(&mut *tx).await?;
+                sqlx::query(CODE_INSERT)
+                    .bind(&record.code_hash)
+                    .bind(&record.text_id)
+                    .bind(record.person_id)
+                    .bind(&record.issued_by)
+                    .bind($crate::shared_patrol::utc(record.issued_at))
+                    .bind($crate::shared_patrol::utc(record.expires_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::shared_accounts::write_error(e, "kode sekali pakai"))?;
+                let audit = $crate::accounts::AuditRecord {
+                    action: "pact_code.issue".into(),
+                    object_kind: "registry_person".into(),
+                    object_id: record.person_id.to_string(),
+                    region: None,
+                    agency: None,
+                    before: None,
+                    after: None,
+                    summary: format!(
+                        "Kode sekali pakai untuk menandatangani pakta diterbitkan (berlaku sampai {})",
+                        record.expires_at
+                    ),
+                };
+                Self::append_audit(&mut tx, ctx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn pact_code(&self, code_hash: &str) -> $crate::StoreResult<Option<$crate::pacts::PactCodeRecord>> {
+                use $crate::shared_pacts::*;
+                let row: Option<CodeRow> =
+                    sqlx::query_as(CODE_BY_HASH).bind(code_hash).fetch_optional(self.reader()).await?;
+                Ok(row.map(code_record))
+            }
+        }
+    };
+}
+
+pub(crate) use impl_pact_store;
