@@ -118,6 +118,7 @@ fn routes() -> Routes {
         .add("GET", "/lapor", Public, get(report::form))
         .add("POST", "/lapor", Public, post(report::submit).layer(upload_limit()))
         .add("GET", "/lapor/status", Public, get(report::status_form_page))
+        .add("GET", "/boleh-atau-tidak", Public, get(pacts::self_check))
         .add("GET", "/pakta/tandatangani", Public, get(pacts::sign_page))
         .add("POST", "/pakta/tandatangani", Public, post(pacts::sign_submit))
         .add("GET", "/pakta/kunci.json", Public, get(pacts::public_keys))

@@ -613,3 +613,102 @@ pub async fn revise_text(
         Err(error) => failed(&state, &user, &election, error).await,
     }
 }
+
+// ----- "Boleh atau tidak?" -----
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SelfCheckQuery {
+    #[serde(default)]
+    situasi: String,
+    #[serde(default)]
+    pemilihan: String,
+}
+
+/// The longest situation the self-check reads.
+const MAX_SITUATION_CHARS: usize = 2_000;
+
+/// `GET /boleh-atau-tidak`: a civil servant describes a situation and sees the catalogue items it may touch, with
+/// their sanctions. Nothing is stored or logged; the form is a GET because nothing changes.
+pub async fn self_check(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Query(query): Query<SelfCheckQuery>,
+) -> Response {
+    let l = locale_of(&headers, uri.query());
+    let situation: String = query.situasi.chars().take(MAX_SITUATION_CHARS).collect();
+    let election = chosen_election(&state, &query.pemilihan).await;
+    let mut page = StaffPage::anonymous(l, "/boleh-atau-tidak", "", l.pick("Boleh atau tidak?", "Allowed or not?"))
+        .lead(l.pick(
+            "Ceritakan situasinya (mis. \"Saya diajak berfoto dengan calon bupati sambil mengacungkan dua jari\"). Netra mencocokkan dengan katalog larangan netralitas ASN. Teks Anda tidak disimpan.",
+            "Describe the situation (e.g. \"I was asked to pose with a regent candidate showing two fingers\"). Netra matches it against the catalogue of neutrality prohibitions. Your text is not stored.",
+        ))
+        .section(Section::Form(
+            FormSpec::new(
+                "/boleh-atau-tidak",
+                l.pick("Periksa", "Check"),
+                vec![Field::new("situasi", l.pick("Situasi", "Situation"), FieldKind::Textarea, situation.clone())],
+            )
+            .get(),
+        ));
+    if situation.trim().is_empty() {
+        return page.render(StatusCode::OK);
+    }
+    let screener = crate::cases::screener_for(&state, election.as_deref()).await;
+    let verdict = screener.screen(&situation, None);
+    let catalogue = netra_core::builtin::catalogue();
+    let today = (state.now)().date();
+    let election = election.as_deref().and_then(netra_core::builtin::election);
+    // Only what the engine flags: a self-check that guessed would teach the wrong rules.
+    let acts: Vec<_> = verdict.acts.iter().map(|a| a.act).collect();
+    page = page.section(Section::Heading(if verdict.violation {
+        l.pick("Kemungkinan TIDAK BOLEH", "Probably NOT allowed").into()
+    } else if acts.is_empty() {
+        l.pick("Tidak ditemukan larangan yang jelas", "No clear prohibition found").into()
+    } else {
+        l.pick("Perlu hati-hati", "Be careful").into()
+    }));
+    let spans = verdict.explanation.iter().map(|e| (e.start, e.end));
+    page = page.section(Section::Marked(crate::cases::marked_parts(&situation, spans)));
+    let mut rows = Vec::new();
+    for act in &acts {
+        let items = match election {
+            Some(election) => catalogue.applicable(*act, election, today),
+            None => catalogue.items_for_act(*act).collect(),
+        };
+        for item in items {
+            rows.push(vec![
+                Cell::link(item.code.clone(), format!("/katalog#{}", item.code)),
+                Cell::text(item.title(l)),
+                Cell::text(item.level.name(l)),
+                Cell::text(l.pick(&item.sanction_id, &item.sanction_en)),
+                Cell::text(item.legal_basis.join("; ")),
+            ]);
+        }
+    }
+    page.section(Section::Table(Table {
+        caption: l.pick("Butir katalog yang mungkin terkait", "Catalogue items that may apply").into(),
+        headers: vec![
+            l.pick("Kode", "Code").into(),
+            l.pick("Larangan", "Prohibition").into(),
+            l.pick("Tingkat", "Level").into(),
+            l.pick("Sanksi", "Sanction").into(),
+            l.pick("Dasar hukum", "Legal basis").into(),
+        ],
+        rows,
+        empty: l
+            .pick(
+                "Tidak ada butir yang cocok. Tetap berhati-hati: ASN wajib netral sebelum, selama dan sesudah pemilihan.",
+                "No item matches. Stay careful: civil servants must stay neutral before, during and after the election.",
+            )
+            .into(),
+    }))
+    .section(Section::Text(
+        l.pick(
+            "Hasil ini bantuan, bukan keputusan: yang memutuskan adalah Bawaslu, BKN dan PPK menurut aturan yang berlaku.",
+            "This is guidance, not a decision: Bawaslu, BKN and the PPK decide under the rules in force.",
+        )
+        .into(),
+    ))
+    .render(StatusCode::OK)
+}

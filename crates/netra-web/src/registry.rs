@@ -228,6 +228,32 @@ async fn confirmed_sections(state: &AppState, case: &CaseRecord, id: i64, may_ch
                     RegionCode::parse(&person.region_code).map_or(person.region_code.clone(), |c| region_name(&c)),
                 ),
             ]));
+            // Prevention: whether this person had signed a pact (issue 7), linked to its public verification.
+            let signed = state.store.pact_signatures_of(id).await.unwrap_or_default();
+            let pacts = if signed.is_empty() {
+                l.pick("belum pernah menandatangani pakta integritas", "has never signed an integrity pact").to_string()
+            } else {
+                signed
+                    .iter()
+                    .map(|s| {
+                        let d = &s.pact.document;
+                        format!(
+                            "{} {} {} {} ({}), {} {}",
+                            d.kind.name(l),
+                            d.election,
+                            l.pick("versi", "version"),
+                            d.text_version,
+                            s.signed_at.date(),
+                            l.pick("kode", "code"),
+                            s.pact.code
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            if let Some(Section::Facts(facts)) = sections.last_mut() {
+                facts.push((l.pick("Pakta integritas", "Integrity pact").into(), pacts));
+            }
             let history = state.store.registry_history(id).await.unwrap_or_default();
             if !history.is_empty() {
                 sections.push(Section::Table(Table {

@@ -466,6 +466,7 @@ async fn the_triage_panel_proposes_registry_persons_and_a_confirmation_is_audite
     let after = app.request("GET", &page, Some(&cookie), &[]).await;
     assert!(after.body.contains("Dipastikan sebagai") && after.body.contains("Camat Cileunyi"));
     assert!(after.body.contains("Batalkan kepastian"));
+    assert!(after.body.contains("belum pernah menandatangani pakta integritas"), "the case shows the pact status");
     let case = app.store().case(&filed.case_id).await.unwrap().unwrap();
     assert_eq!(case.registry_person_id, Some(asep.id));
     let filter = netra_store::accounts::AuditFilter {
@@ -2282,4 +2283,26 @@ async fn an_attendance_list_signs_the_known_and_reports_the_rest_by_line() {
     let refused =
         app.multipart("/pakta/daftar-hadir", &cookie, &no_occasion, &[("hadir.csv", list.as_bytes().to_vec())]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_self_check_names_the_catalogue_items_of_a_situation_and_stores_nothing() {
+    let app = Staffed::spawn().await;
+    let before = netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().unwrap().length;
+    let situation =
+        "Saya berfoto dengan calon bupati nomor 2 sambil mengacungkan dua jari lalu mengunggahnya ke Instagram";
+    let query = serde_urlencoded::to_string([("situasi", situation), ("pemilihan", "pilkada-2024")]).unwrap();
+    let reply = app.request("GET", &format!("/boleh-atau-tidak?{query}"), None, &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("Kemungkinan TIDAK BOLEH"), "{}", reply.body);
+    // On 1 October 2024 the candidates are determined: the discipline items apply, not the code of ethics.
+    assert!(reply.body.contains("D-SOC-PHOTO") && !reply.body.contains("KE-SOC-PHOTO"), "{}", reply.body);
+    assert!(reply.body.contains("<mark>"), "the words that matter are marked");
+    let calm =
+        serde_urlencoded::to_string([("situasi", "Hari ini saya mengajar matematika di kelas lima seperti biasa")])
+            .unwrap();
+    let reply = app.request("GET", &format!("/boleh-atau-tidak?{calm}"), None, &[]).await;
+    assert!(reply.body.contains("Tidak ditemukan larangan yang jelas"), "{}", reply.body);
+    let after = netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().unwrap().length;
+    assert_eq!(before, after, "a self-check writes nothing");
 }
