@@ -333,3 +333,47 @@ pub async fn seed_registry(
     drop(sender);
     store.import_registry(&AuditContext::system(now), &mut receiver).await
 }
+
+/// Signs the Pilkada 2024 pact for part of Kabupaten Bandung's civil servants, as from the attendance list of an
+/// Apel Netralitas, through the agency admin's desk: each unit takes part at its own rate (seeded), so the coverage
+/// page shows strong and weak units. Returns how many signed.
+pub async fn seed_pacts(
+    store: &std::sync::Arc<dyn Store>,
+    keys: &crate::pacts::PactKeys,
+    now: OffsetDateTime,
+) -> StoreResult<u64> {
+    use netra_core::rng::SplitMix;
+    let agency = "Pemerintah Kabupaten Bandung";
+    let mut persons: Vec<(String, String)> = Vec::new();
+    store
+        .scan_registry(&mut |p| {
+            if p.agency == agency && p.employment_state == "aktif" {
+                persons.push((p.unit, p.nip));
+            }
+        })
+        .await?;
+    let mut rng = SplitMix(20_240_729);
+    let mut rates: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    let mut list = String::from("nip\n");
+    for (unit, nip) in &persons {
+        let rate = *rates.entry(unit.clone()).or_insert_with(|| 0.3 + 0.7 * rng.unit());
+        if rng.chance(rate) {
+            list.push_str(nip);
+            list.push('\n');
+        }
+    }
+    let user = store.user_by_username("admin.kabbandung").await?.ok_or(crate::StoreError::NotFound)?;
+    let admin = crate::access::Principal::load(store.as_ref(), &user.id).await?.ok_or(crate::StoreError::NotFound)?;
+    let desk = admin.pact_desk(store, keys).map_err(|e| crate::StoreError::Invalid(e.to_string()))?;
+    let outcome = desk
+        .sign_attendance(
+            "pilkada-2024",
+            "Apel Netralitas ASN Kabupaten Bandung, 29 Juli 2024",
+            "daftar-hadir-apel.csv",
+            list.as_bytes(),
+            now,
+        )
+        .await
+        .map_err(|e| crate::StoreError::Invalid(e.to_string()))?;
+    Ok(outcome.signed)
+}

@@ -62,8 +62,20 @@ pub struct PactCodeRecord {
     pub used_at: Option<OffsetDateTime>,
 }
 
+/// How many active civil servants of one unit have signed an election's pact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitCoverage {
+    pub unit: String,
+    pub persons: u64,
+    pub signed: u64,
+}
+
 #[async_trait]
 pub trait PactStore: Send + Sync {
+    /// Per unit of an agency (the registry's `instansi`, case aside): active civil servants, and those who signed
+    /// any version of the election's pact. Units by name.
+    async fn pact_coverage(&self, election_id: &str, agency: &str) -> StoreResult<Vec<UnitCoverage>>;
+
     /// Adds a text version (its number is the caller's: the next after [`PactStore::pact_texts`]). Audited.
     async fn create_pact_text(&self, ctx: &AuditContext, text: &PactTextRecord) -> StoreResult<()>;
 

@@ -44,6 +44,11 @@ pub const CODE_INSERT: &str = "INSERT INTO pact_code (code_hash, text_id, person
 pub const CODE_USE: &str =
     "UPDATE pact_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2";
 
+pub const COVERAGE: &str = "SELECT p.unit, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM pact_signature s \
+    JOIN pact_text t ON t.text_id = s.text_id WHERE s.person_id = p.person_id AND t.election_id = $1 \
+    AND t.kind = 'pakta') THEN 1 ELSE 0 END) FROM registry_person p \
+    WHERE lower(p.agency) = lower($2) AND p.employment_state = 'aktif' GROUP BY p.unit ORDER BY p.unit";
+
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("pacts: {what}"))
 }
@@ -104,6 +109,24 @@ macro_rules! impl_pact_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::pacts::PactStore for $store {
+            async fn pact_coverage(
+                &self,
+                election_id: &str,
+                agency: &str,
+            ) -> $crate::StoreResult<Vec<$crate::pacts::UnitCoverage>> {
+                use $crate::shared_pacts::*;
+                let rows: Vec<(String, i64, i64)> =
+                    sqlx::query_as(COVERAGE).bind(election_id).bind(agency.trim()).fetch_all(self.reader()).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(unit, persons, signed)| $crate::pacts::UnitCoverage {
+                        unit,
+                        persons: persons as u64,
+                        signed: signed as u64,
+                    })
+                    .collect())
+            }
+
             async fn create_pact_text(
                 &self,
                 ctx: &$crate::accounts::AuditContext,

@@ -993,3 +993,49 @@ async fn pacts_are_signed_verified_offline_and_survive_key_rotation(store: Arc<d
     assert_eq!(store.pact_signatures_of(asep.id).await.unwrap()[0].pact.document.text_version, 1);
     assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
 }
+
+contract_shared!(pact_coverage_on_the_demo_data_matches_an_independent_count);
+async fn pact_coverage_on_the_demo_data_matches_an_independent_count(store: Arc<dyn Store>) {
+    use std::collections::BTreeMap;
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed_registry(store.as_ref(), NOW, 3_000).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keys = netra_store::pacts::PactKeys::new(dir.path());
+    let signed = netra_store::demo::seed_pacts(&store, &keys, NOW).await.unwrap();
+    assert!(signed > 20, "the demo signs a good part of the agency: {signed}");
+
+    // Independently: every active person of the agency from the scan, each one's signatures looked up one by one.
+    let mut persons = Vec::new();
+    store
+        .scan_registry(&mut |p| {
+            if p.agency.eq_ignore_ascii_case("pemerintah kabupaten bandung") && p.employment_state == "aktif" {
+                persons.push((p.id, p.unit));
+            }
+        })
+        .await
+        .unwrap();
+    let mut expected: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (id, unit) in persons {
+        let has = store.pact_signatures_of(id).await.unwrap().iter().any(|s| {
+            s.pact.document.election == "pilkada-2024" && s.pact.document.kind == netra_core::pact::PactKind::Pakta
+        });
+        let entry = expected.entry(unit).or_default();
+        entry.0 += 1;
+        entry.1 += u64::from(has);
+    }
+
+    let admin = demo_principal(&store, "admin.kabbandung").await;
+    let coverage = admin.pact_desk(&store, &keys).unwrap().coverage("pilkada-2024", None).await.unwrap();
+    let counted: BTreeMap<String, (u64, u64)> =
+        coverage.units.iter().map(|u| (u.unit.clone(), (u.persons, u.signed))).collect();
+    assert_eq!(counted, expected);
+    assert_eq!(coverage.total().signed, signed);
+    assert!(coverage.units.iter().any(|u| (u.signed as f64) < 0.8 * u.persons as f64), "some units fall short");
+    // A manager names the agency; without one, or for an unknown one, there is nothing to show.
+    let manager = demo_principal(&store, "bawaslu.ri").await;
+    let desk = manager.pact_desk(&store, &keys).unwrap();
+    assert_eq!(desk.coverage("pilkada-2024", Some("pemkab-bandung")).await.unwrap().units, coverage.units);
+    assert!(matches!(desk.coverage("pilkada-2024", None).await, Err(AccessError::Invalid(_))));
+    assert!(matches!(desk.coverage("pilkada-2024", Some("tidak-ada")).await, Err(AccessError::NotFound)));
+}

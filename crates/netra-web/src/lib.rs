@@ -126,6 +126,7 @@ fn routes() -> Routes {
         .add("GET", "/verifikasi/{code}", Public, get(pacts::verify_result))
         .add("GET", "/verifikasi/{code}/berkas", Public, get(pacts::download))
         .add("GET", "/pakta", Staff, get(pacts::staff_page))
+        .add("GET", "/pakta/cakupan", Staff, get(pacts::coverage))
         .add("POST", "/pakta/kode", Staff, post(pacts::issue_code))
         .add("POST", "/pakta/daftar-hadir", Staff, post(pacts::sign_attendance))
         .add("POST", "/pakta/teks", Staff, post(pacts::revise_text))

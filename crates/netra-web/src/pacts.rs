@@ -333,8 +333,7 @@ async fn pact_page(state: &AppState, user: &SessionUser, election: &str) -> Resu
             "Setiap tanda tangan dibuat oleh kunci Ed25519 instansi Netra dan dapat diperiksa siapa pun dengan kodenya di /verifikasi.",
             "Every signature is made with the Netra instance's Ed25519 key and can be checked by anyone with its code at /verifikasi.",
         ));
-    let mut elections = vec![];
-    elections.extend(crate::admin::election_options(state, l).await);
+    let elections = crate::admin::election_options(state, l).await;
     page = page.section(Section::Form(
         FormSpec::new(
             "/pakta",
@@ -362,6 +361,11 @@ async fn pact_page(state: &AppState, user: &SessionUser, election: &str) -> Resu
         ]);
         texts.push(text);
     }
+    page = page.section(Section::Links(vec![(
+        format!("/pakta/cakupan?pemilihan={election}"),
+        l.pick("Cakupan per unit kerja", "Coverage per unit").into(),
+        l.pick("siapa yang sudah dan belum menandatangani", "who has and has not signed").into(),
+    )]));
     page = page.section(Section::Table(Table {
         caption: l.pick("Teks yang berlaku", "Current texts").into(),
         headers: vec![
@@ -454,6 +458,112 @@ async fn pact_page(state: &AppState, user: &SessionUser, election: &str) -> Resu
         }
     }
     Ok(page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CoverageQuery {
+    #[serde(default)]
+    pemilihan: String,
+    #[serde(default)]
+    instansi: String,
+}
+
+fn share(signed: u64, persons: u64) -> f64 {
+    if persons == 0 { 0.0 } else { signed as f64 / persons as f64 }
+}
+
+/// `GET /pakta/cakupan`: per unit, the share of active civil servants who signed the election's pact; units
+/// below the threshold are marked.
+pub async fn coverage(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Query(query): Query<CoverageQuery>,
+) -> Response {
+    let l = user.locale;
+    let desk = match user.principal.pact_desk(&state.store, &state.vault.pact_keys) {
+        Ok(desk) => desk,
+        Err(error) => return refusal(&user, "/pakta", &error),
+    };
+    let Some(election) = chosen_election(&state, &query.pemilihan).await else {
+        return refusal(&user, "/pakta", &AccessError::NotFound);
+    };
+    let mut page = StaffPage::for_user(&user, "/pakta", l.pick("Cakupan pakta integritas", "Integrity pact coverage"));
+    let mut fields = vec![Field::new(
+        "pemilihan",
+        l.pick("Pemilihan", "Election"),
+        FieldKind::Select(crate::admin::election_options(&state, l).await),
+        election.clone(),
+    )];
+    if may_manage(&user) {
+        let mut agencies = vec![(String::new(), l.pick("— pilih instansi —", "— choose an agency —").to_string())];
+        agencies.extend(state.store.agencies().await.unwrap_or_default().into_iter().map(|a| (a.id, a.name)));
+        fields.push(Field::new(
+            "instansi",
+            l.pick("Instansi", "Agency"),
+            FieldKind::Select(agencies),
+            query.instansi.clone(),
+        ));
+    }
+    page = page.section(Section::Form(FormSpec::new("/pakta/cakupan", l.pick("Tampilkan", "Show"), fields).get()));
+    let agency = Some(query.instansi.trim()).filter(|a| !a.is_empty());
+    if may_manage(&user) && agency.is_none() {
+        return page.render(StatusCode::OK);
+    }
+    let coverage = match desk.coverage(&election, agency).await {
+        Ok(coverage) => coverage,
+        Err(error) => return refusal(&user, "/pakta", &error),
+    };
+    let total = coverage.total();
+    let below = |u: &netra_store::pacts::UnitCoverage| share(u.signed, u.persons) < casework::COVERAGE_THRESHOLD;
+    let mark = |u: &netra_store::pacts::UnitCoverage| {
+        if below(u) { l.pick("di bawah 80%", "below 80%") } else { "" }
+    };
+    let mut rows: Vec<Vec<Cell>> = coverage
+        .units
+        .iter()
+        .map(|u| {
+            vec![
+                Cell::text(u.unit.clone()),
+                Cell::text(u.persons.to_string()),
+                Cell::text(u.signed.to_string()),
+                Cell::text(format!("{:.1}%", 100.0 * share(u.signed, u.persons))),
+                Cell::text(mark(u)),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        Cell::text(l.pick("Seluruh instansi", "Whole agency")),
+        Cell::text(total.persons.to_string()),
+        Cell::text(total.signed.to_string()),
+        Cell::text(format!("{:.1}%", 100.0 * share(total.signed, total.persons))),
+        Cell::text(mark(&total)),
+    ]);
+    page.lead = Some(format!(
+        "{} · {} · {} {} {}",
+        coverage.agency,
+        election,
+        coverage.units.iter().filter(|u| below(u)).count(),
+        l.pick("unit di bawah", "units below"),
+        "80%"
+    ));
+    page.section(Section::Table(Table {
+        caption: l
+            .pick(
+                "ASN aktif per unit kerja yang telah menandatangani pakta pemilihan ini (versi mana pun)",
+                "Active civil servants per unit who signed this election's pact (any version)",
+            )
+            .into(),
+        headers: vec![
+            l.pick("Unit kerja", "Unit").into(),
+            l.pick("ASN aktif", "Active civil servants").into(),
+            l.pick("Menandatangani", "Signed").into(),
+            l.pick("Cakupan", "Coverage").into(),
+            l.pick("Catatan", "Note").into(),
+        ],
+        rows,
+        empty: String::new(),
+    }))
+    .render(StatusCode::OK)
 }
 
 /// `GET /pakta`.

@@ -1011,6 +1011,7 @@ fn cases() -> Vec<Case> {
         case("GET", "/admin/pemilihan/{id}", SYS, false, Election, None),
         case("GET", "/paslon", VIEWERS, true, Nothing, pair),
         case("GET", "/pakta", PACT_DESK, false, Nothing, None),
+        case("GET", "/pakta/cakupan", PACT_DESK, false, Nothing, None),
         case("POST", "/pakta/kode", PACT_SIGNERS, false, Nothing, None),
         case("POST", "/pakta/daftar-hadir", PACT_SIGNERS, false, Nothing, None),
         case("POST", "/pakta/teks", PACT_MANAGERS, false, Nothing, None),
@@ -2279,6 +2280,15 @@ async fn an_attendance_list_signs_the_known_and_reports_the_rest_by_line() {
     let signed = app.store().pact_signatures_of(rina.id).await.unwrap();
     assert_eq!(signed.len(), 1);
     assert_eq!(signed[0].pact.document.occasion, "Apel Netralitas ASN 29 Juli 2024");
+    // Coverage: Kecamatan Cileunyi has three demo persons, two of whom (Asep and Rina) signed.
+    let coverage = app.request("GET", "/pakta/cakupan?pemilihan=pilkada-2024", Some(&cookie), &[]).await;
+    assert_eq!(coverage.status, StatusCode::OK, "{}", coverage.body);
+    assert!(
+        coverage.body.contains("<td>Kecamatan Cileunyi</td><td>3</td><td>2</td><td>66.7%</td><td>di bawah 80%</td>"),
+        "{}",
+        coverage.body
+    );
+    assert!(coverage.body.contains("Seluruh instansi"));
     let no_occasion = [("csrf", csrf), ("election", "pilkada-2024".to_string()), ("occasion", String::new())];
     let refused =
         app.multipart("/pakta/daftar-hadir", &cookie, &no_occasion, &[("hadir.csv", list.as_bytes().to_vec())]).await;

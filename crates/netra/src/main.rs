@@ -256,6 +256,12 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
         netra_store::casework::Vault::open(store.as_ref(), &args.store.data_dir, time::OffsetDateTime::now_utc())
             .await
             .context("cannot open the evidence store and keys")?;
+    if args.demo {
+        let signed = netra_store::demo::seed_pacts(&store, &vault.pact_keys, time::OffsetDateTime::now_utc())
+            .await
+            .context("cannot seed the demo pacts")?;
+        println!("Pakta integritas demo: {signed} ASN Kabupaten Bandung menandatangani dari daftar hadir apel.");
+    }
     if swept.temporary + swept.unreferenced > 0 {
         tracing::info!(temporary = swept.temporary, unreferenced = swept.unreferenced, "evidence store swept");
     }

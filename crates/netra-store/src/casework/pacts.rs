@@ -53,6 +53,27 @@ pub struct IssuedCode {
     pub expires_at: OffsetDateTime,
 }
 
+/// Pact coverage of one agency, per unit.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub agency: String,
+    pub units: Vec<crate::pacts::UnitCoverage>,
+}
+
+impl Coverage {
+    /// All units together.
+    pub fn total(&self) -> crate::pacts::UnitCoverage {
+        crate::pacts::UnitCoverage {
+            unit: String::new(),
+            persons: self.units.iter().map(|u| u.persons).sum(),
+            signed: self.units.iter().map(|u| u.signed).sum(),
+        }
+    }
+}
+
+/// The share of a unit below which coverage pages highlight it.
+pub const COVERAGE_THRESHOLD: f64 = 0.8;
+
 /// What signing an attendance list did.
 #[derive(Debug, Clone, Default)]
 pub struct AttendanceSigning {
@@ -198,6 +219,20 @@ impl PactDesk<'_> {
             )),
             Err(error) => Err((error.to_string(), error.to_string())),
         }
+    }
+
+    /// Pact coverage per unit of an agency: an agency admin's own agency; managers any agency by id.
+    pub async fn coverage(&self, election_id: &str, agency_id: Option<&str>) -> AccessResult<Coverage> {
+        let agency = match (self.principal.role().can(Permission::ManagePacts), agency_id) {
+            (true, Some(id)) => self.store.agency(id).await?.ok_or(AccessError::NotFound)?.name,
+            (true, None) => return Err(invalid("agency", "Pilih instansi.", "Choose an agency.")),
+            (false, _) => self.own_agency().await?,
+        };
+        if self.store.election(election_id).await?.is_none() {
+            return Err(AccessError::NotFound);
+        }
+        let units = self.store.pact_coverage(election_id, &agency).await?;
+        Ok(Coverage { agency, units })
     }
 
     /// Saves a new version of an election's text (`ManagePacts`). An unchanged text makes no version.
