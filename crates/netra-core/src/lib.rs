@@ -19,6 +19,7 @@ pub mod intake;
 pub mod locale;
 pub mod pact;
 pub mod patrol;
+pub mod quiz;
 pub mod region;
 pub mod rng;
 pub mod role;

@@ -26,6 +26,7 @@ pub fn sqlite() -> Migrator {
         (5, "patrol", include_str!("../migrations/sqlite/0005_patrol.sql")),
         (6, "registry", include_str!("../migrations/sqlite/0006_registry.sql")),
         (7, "pacts", include_str!("../migrations/sqlite/0007_pacts.sql")),
+        (8, "sessions", include_str!("../migrations/sqlite/0008_sessions.sql")),
     ])
 }
 
@@ -39,5 +40,6 @@ pub fn postgres() -> Migrator {
         (5, "patrol", include_str!("../migrations/postgres/0005_patrol.sql")),
         (6, "registry", include_str!("../migrations/postgres/0006_registry.sql")),
         (7, "pacts", include_str!("../migrations/postgres/0007_pacts.sql")),
+        (8, "sessions", include_str!("../migrations/postgres/0008_sessions.sql")),
     ])
 }

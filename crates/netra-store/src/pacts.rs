@@ -62,12 +62,83 @@ pub struct PactCodeRecord {
     pub used_at: Option<OffsetDateTime>,
 }
 
-/// How many active civil servants of one unit have signed an election's pact.
+/// How many active civil servants of one unit have signed an election's pact and attended one of its sessions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitCoverage {
     pub unit: String,
     pub persons: u64,
     pub signed: u64,
+    pub attended: u64,
+}
+
+/// A socialisation session on neutrality.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub election_id: String,
+    pub title: String,
+    pub held_on: time::Date,
+    pub place: String,
+    /// The organising office.
+    pub organiser: String,
+    /// The audience's agency (the registry's `instansi`).
+    pub agency: String,
+    /// Speakers (narasumber), e.g. "Oky Putranto (BPSDMD Jawa Barat)".
+    pub speakers: Vec<String>,
+    /// Audience units; empty: the whole agency.
+    pub units: Vec<String>,
+    /// Catalogue items the material covers (codes).
+    pub items: Vec<String>,
+    /// The secret in the check-in QR code.
+    pub checkin_token: String,
+    pub created_by: String,
+    pub created_at: OffsetDateTime,
+}
+
+impl SessionRecord {
+    pub fn canonical(&self) -> String {
+        json!([
+            self.election_id,
+            self.title,
+            self.held_on.to_string(),
+            self.place,
+            self.agency,
+            self.speakers,
+            self.units,
+            self.items
+        ])
+        .to_string()
+    }
+}
+
+/// How someone came to be on a session's attendance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckIn {
+    /// Scanned the session's QR code and gave their NIP.
+    Qr,
+    /// On the attendance list the organiser imported.
+    List,
+}
+
+impl CheckIn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckIn::Qr => "qr",
+            CheckIn::List => "list",
+        }
+    }
+}
+
+/// One attendee of a session, with their registry record and quiz score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attendee {
+    pub person_id: i64,
+    pub nip: String,
+    pub name: String,
+    pub unit: String,
+    pub method: String,
+    pub checked_in_at: OffsetDateTime,
+    pub quiz: Option<(u32, u32)>,
 }
 
 #[async_trait]
@@ -75,6 +146,32 @@ pub trait PactStore: Send + Sync {
     /// Per unit of an agency (the registry's `instansi`, case aside): active civil servants, and those who signed
     /// any version of the election's pact. Units by name.
     async fn pact_coverage(&self, election_id: &str, agency: &str) -> StoreResult<Vec<UnitCoverage>>;
+
+    /// Adds a session. Audited.
+    async fn create_socialisation(&self, ctx: &AuditContext, session: &SessionRecord) -> StoreResult<()>;
+
+    /// An election's sessions for an agency (all agencies when `None`), latest first.
+    async fn socialisations(&self, election_id: &str, agency: Option<&str>) -> StoreResult<Vec<SessionRecord>>;
+
+    async fn socialisation(&self, id: &str) -> StoreResult<Option<SessionRecord>>;
+
+    async fn socialisation_by_token(&self, token: &str) -> StoreResult<Option<SessionRecord>>;
+
+    /// Adds attendees (persons already there are skipped) with one audit entry; returns how many were added.
+    async fn record_attendance(
+        &self,
+        ctx: &AuditContext,
+        session_id: &str,
+        persons: &[i64],
+        method: CheckIn,
+        summary: &str,
+    ) -> StoreResult<u64>;
+
+    /// A session's attendees, by unit and name.
+    async fn attendees(&self, session_id: &str) -> StoreResult<Vec<Attendee>>;
+
+    /// Stores an attendee's first quiz score; `false` when they are not an attendee or already answered.
+    async fn record_quiz_score(&self, session_id: &str, person_id: i64, score: u32, total: u32) -> StoreResult<bool>;
 
     /// Adds a text version (its number is the caller's: the next after [`PactStore::pact_texts`]). Audited.
     async fn create_pact_text(&self, ctx: &AuditContext, text: &PactTextRecord) -> StoreResult<()>;

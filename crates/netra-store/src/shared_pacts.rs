@@ -46,8 +46,84 @@ pub const CODE_USE: &str =
 
 pub const COVERAGE: &str = "SELECT p.unit, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM pact_signature s \
     JOIN pact_text t ON t.text_id = s.text_id WHERE s.person_id = p.person_id AND t.election_id = $1 \
-    AND t.kind = 'pakta') THEN 1 ELSE 0 END) FROM registry_person p \
+    AND t.kind = 'pakta') THEN 1 ELSE 0 END), SUM(CASE WHEN EXISTS (SELECT 1 FROM session_attendance a \
+    JOIN socialisation_session x ON x.session_id = a.session_id WHERE a.person_id = p.person_id \
+    AND x.election_id = $1) THEN 1 ELSE 0 END) FROM registry_person p \
     WHERE lower(p.agency) = lower($2) AND p.employment_state = 'aktif' GROUP BY p.unit ORDER BY p.unit";
+
+macro_rules! session_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT session_id, election_id, title, held_on, place, organiser, agency, speakers, units, items, \
+             checkin_token, created_by, created_at FROM socialisation_session",
+            $tail
+        )
+    };
+}
+pub const SESSION_INSERT: &str = "INSERT INTO socialisation_session (session_id, election_id, title, held_on, place, \
+    organiser, agency, speakers, units, items, checkin_token, created_by, created_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+pub const SESSIONS_OF: &str = session_select!(
+    " WHERE election_id = $1 AND ($2 IS NULL OR lower(agency) = lower($2)) ORDER BY held_on DESC, session_id"
+);
+pub const SESSION_BY_ID: &str = session_select!(" WHERE session_id = $1");
+pub const SESSION_BY_TOKEN: &str = session_select!(" WHERE checkin_token = $1");
+pub const ATTENDANCE_INSERT: &str = "INSERT INTO session_attendance (session_id, person_id, method, checked_in_at, \
+    quiz_score, quiz_total) VALUES ($1, $2, $3, $4, NULL, NULL) ON CONFLICT (session_id, person_id) DO NOTHING";
+pub const ATTENDEES: &str = "SELECT a.person_id, p.nip, p.name, p.unit, a.method, a.checked_in_at, a.quiz_score, \
+    a.quiz_total FROM session_attendance a JOIN registry_person p ON p.person_id = a.person_id \
+    WHERE a.session_id = $1 ORDER BY p.unit, p.name";
+pub const QUIZ_SCORE: &str = "UPDATE session_attendance SET quiz_score = $3, quiz_total = $4 \
+    WHERE session_id = $1 AND person_id = $2 AND quiz_score IS NULL";
+
+pub type SessionRow = (
+    String,
+    String,
+    String,
+    time::Date,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    OffsetDateTime,
+);
+
+pub fn session(row: SessionRow) -> StoreResult<crate::pacts::SessionRecord> {
+    let list = |text: &str| serde_json::from_str::<Vec<String>>(text).map_err(|_| corrupt("a session list"));
+    Ok(crate::pacts::SessionRecord {
+        speakers: list(&row.7)?,
+        units: list(&row.8)?,
+        items: list(&row.9)?,
+        id: row.0,
+        election_id: row.1,
+        title: row.2,
+        held_on: row.3,
+        place: row.4,
+        organiser: row.5,
+        agency: row.6,
+        checkin_token: row.10,
+        created_by: row.11,
+        created_at: row.12,
+    })
+}
+
+pub type AttendeeRow = (i64, String, String, String, String, OffsetDateTime, Option<i64>, Option<i64>);
+
+pub fn attendee(row: AttendeeRow) -> crate::pacts::Attendee {
+    crate::pacts::Attendee {
+        person_id: row.0,
+        nip: row.1,
+        name: row.2,
+        unit: row.3,
+        method: row.4,
+        checked_in_at: row.5,
+        quiz: row.6.zip(row.7).map(|(s, t)| (s as u32, t as u32)),
+    }
+}
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("pacts: {what}"))
@@ -115,16 +191,153 @@ macro_rules! impl_pact_store {
                 agency: &str,
             ) -> $crate::StoreResult<Vec<$crate::pacts::UnitCoverage>> {
                 use $crate::shared_pacts::*;
-                let rows: Vec<(String, i64, i64)> =
+                let rows: Vec<(String, i64, i64, i64)> =
                     sqlx::query_as(COVERAGE).bind(election_id).bind(agency.trim()).fetch_all(self.reader()).await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(unit, persons, signed)| $crate::pacts::UnitCoverage {
+                    .map(|(unit, persons, signed, attended)| $crate::pacts::UnitCoverage {
                         unit,
                         persons: persons as u64,
                         signed: signed as u64,
+                        attended: attended as u64,
                     })
                     .collect())
+            }
+
+            async fn create_socialisation(
+                &self,
+                ctx: &$crate::accounts::AuditContext,
+                record: &$crate::pacts::SessionRecord,
+            ) -> $crate::StoreResult<()> {
+                use $crate::shared_pacts::*;
+                let list = |items: &[String]| serde_json::to_string(items).expect("strings serialise");
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(SESSION_INSERT)
+                    .bind(&record.id)
+                    .bind(&record.election_id)
+                    .bind(&record.title)
+                    .bind(record.held_on)
+                    .bind(&record.place)
+                    .bind(&record.organiser)
+                    .bind(&record.agency)
+                    .bind(list(&record.speakers))
+                    .bind(list(&record.units))
+                    .bind(list(&record.items))
+                    .bind(&record.checkin_token)
+                    .bind(&record.created_by)
+                    .bind($crate::shared_patrol::utc(record.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::shared_accounts::write_error(e, "sesi sosialisasi"))?;
+                let audit = $crate::accounts::AuditRecord {
+                    action: "session.create".into(),
+                    object_kind: "socialisation_session".into(),
+                    object_id: record.id.clone(),
+                    region: None,
+                    agency: None,
+                    before: None,
+                    after: Some(record.canonical()),
+                    summary: format!(
+                        "Sosialisasi netralitas \"{}\" ({}, {}) untuk {}",
+                        record.title, record.held_on, record.place, record.agency
+                    ),
+                };
+                Self::append_audit(&mut tx, ctx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn socialisations(
+                &self,
+                election_id: &str,
+                agency: Option<&str>,
+            ) -> $crate::StoreResult<Vec<$crate::pacts::SessionRecord>> {
+                use $crate::shared_pacts::*;
+                let rows: Vec<SessionRow> =
+                    sqlx::query_as(SESSIONS_OF).bind(election_id).bind(agency).fetch_all(self.reader()).await?;
+                rows.into_iter().map(session).collect()
+            }
+
+            async fn socialisation(&self, id: &str) -> $crate::StoreResult<Option<$crate::pacts::SessionRecord>> {
+                use $crate::shared_pacts::*;
+                let row: Option<SessionRow> =
+                    sqlx::query_as(SESSION_BY_ID).bind(id).fetch_optional(self.reader()).await?;
+                row.map(session).transpose()
+            }
+
+            async fn socialisation_by_token(
+                &self,
+                token: &str,
+            ) -> $crate::StoreResult<Option<$crate::pacts::SessionRecord>> {
+                use $crate::shared_pacts::*;
+                let row: Option<SessionRow> =
+                    sqlx::query_as(SESSION_BY_TOKEN).bind(token).fetch_optional(self.reader()).await?;
+                row.map(session).transpose()
+            }
+
+            async fn record_attendance(
+                &self,
+                ctx: &$crate::accounts::AuditContext,
+                session_id: &str,
+                persons: &[i64],
+                method: $crate::pacts::CheckIn,
+                summary: &str,
+            ) -> $crate::StoreResult<u64> {
+                use $crate::shared_pacts::*;
+                let at = $crate::shared_patrol::utc(ctx.at);
+                let mut tx = self.writer().begin().await?;
+                let mut added = 0;
+                for person in persons {
+                    added += sqlx::query(ATTENDANCE_INSERT)
+                        .bind(session_id)
+                        .bind(person)
+                        .bind(method.as_str())
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| $crate::shared_accounts::write_error(e, "kehadiran"))?
+                        .rows_affected();
+                }
+                if added > 0 {
+                    let audit = $crate::accounts::AuditRecord {
+                        action: "session.attendance".into(),
+                        object_kind: "socialisation_session".into(),
+                        object_id: session_id.to_string(),
+                        region: None,
+                        agency: None,
+                        before: None,
+                        after: None,
+                        summary: summary.to_string(),
+                    };
+                    Self::append_audit(&mut tx, ctx, audit).await?;
+                }
+                tx.commit().await?;
+                Ok(added)
+            }
+
+            async fn attendees(&self, session_id: &str) -> $crate::StoreResult<Vec<$crate::pacts::Attendee>> {
+                use $crate::shared_pacts::*;
+                let rows: Vec<AttendeeRow> =
+                    sqlx::query_as(ATTENDEES).bind(session_id).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(attendee).collect())
+            }
+
+            async fn record_quiz_score(
+                &self,
+                session_id: &str,
+                person_id: i64,
+                score: u32,
+                total: u32,
+            ) -> $crate::StoreResult<bool> {
+                use $crate::shared_pacts::*;
+                let done = sqlx::query(QUIZ_SCORE)
+                    .bind(session_id)
+                    .bind(person_id)
+                    .bind(i64::from(score))
+                    .bind(i64::from(total))
+                    .execute(self.writer())
+                    .await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn create_pact_text(

@@ -1039,3 +1039,89 @@ async fn pact_coverage_on_the_demo_data_matches_an_independent_count(store: Arc<
     assert!(matches!(desk.coverage("pilkada-2024", None).await, Err(AccessError::Invalid(_))));
     assert!(matches!(desk.coverage("pilkada-2024", Some("tidak-ada")).await, Err(AccessError::NotFound)));
 }
+
+contract_shared!(a_session_takes_attendance_by_list_and_qr_and_scores_its_quiz);
+async fn a_session_takes_attendance_by_list_and_qr_and_scores_its_quiz(store: Arc<dyn Store>) {
+    use netra_store::casework::{self, SessionInput};
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed_registry(store.as_ref(), NOW, 0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keys = netra_store::pacts::PactKeys::new(dir.path());
+    let admin = demo_principal(&store, "admin.kabbandung").await;
+    let desk = admin.pact_desk(&store, &keys).unwrap();
+
+    let bad = SessionInput {
+        election_id: "pilkada-2024".into(),
+        held_on: "29-07-2024".into(),
+        items: "NOPE".into(),
+        ..Default::default()
+    };
+    let Err(AccessError::Invalid(errors)) = desk.create_session(&bad, NOW).await else {
+        panic!("invalid input accepted")
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["title", "held_on", "place", "speakers", "items"]);
+    let input = SessionInput {
+        election_id: "pilkada-2024".into(),
+        title: "Sosialisasi Netralitas ASN".into(),
+        held_on: "2024-07-30".into(),
+        place: "Aula BKPSDM Soreang".into(),
+        speakers: "Oky Putranto (BPSDMD Jawa Barat)\nKetua Bawaslu Kabupaten Bandung".into(),
+        units: "Kecamatan Cileunyi\nDinas Pendidikan".into(),
+        items: "D-SOC-PHOTO, D-DECL-ATTEND".into(),
+        agency_id: String::new(),
+    };
+    let session = desk.create_session(&input, NOW).await.unwrap();
+    assert_eq!(session.agency, "Pemerintah Kabupaten Bandung");
+    assert_eq!(session.items, ["D-SOC-PHOTO", "D-DECL-ATTEND"]);
+
+    // The list: two of the agency, an unknown NIP, one of another agency; a repeat counts once.
+    let list =
+        "nip\n197503122000031001\n198608212010032004\n198001012005011009\n198402142009021005\n197503122000031001\n";
+    let imported = desk.import_session_attendance(&session.id, "hadir.csv", list.as_bytes(), NOW).await.unwrap();
+    assert_eq!((imported.added, imported.already), (2, 1));
+    assert_eq!(imported.problems.iter().map(|p| p.line).collect::<Vec<_>>(), [4, 5]);
+
+    // The QR code: the agency's civil servants check in; others and unknown codes do not.
+    assert!(casework::check_in(store.as_ref(), "tidak-ada", "199006052015031006", NOW).await.unwrap().is_none());
+    assert!(matches!(
+        casework::check_in(store.as_ref(), &session.checkin_token, "198402142009021005", NOW).await,
+        Err(AccessError::Invalid(_))
+    ));
+    let (_, taufik) =
+        casework::check_in(store.as_ref(), &session.checkin_token, "199006052015031006", NOW).await.unwrap().unwrap();
+    let questions = casework::session_quiz(&session);
+    let right: Vec<Option<bool>> = questions.iter().map(|q| Some(q.allowed)).collect();
+    let mut one_wrong = right.clone();
+    one_wrong[0] = Some(!questions[0].allowed);
+    assert_eq!(
+        casework::answer_quiz(store.as_ref(), &session.checkin_token, "199006052015031006", &one_wrong).await.unwrap(),
+        Some((4, 5))
+    );
+    assert_eq!(
+        casework::answer_quiz(store.as_ref(), &session.checkin_token, "199006052015031006", &right).await.unwrap(),
+        None,
+        "once"
+    );
+    assert_eq!(
+        casework::answer_quiz(store.as_ref(), &session.checkin_token, "197911302005011003", &right).await.unwrap(),
+        None,
+        "not an attendee"
+    );
+
+    let (_, attendees) = desk.session(&session.id).await.unwrap();
+    assert_eq!(attendees.len(), 3);
+    let scored = attendees.iter().find(|a| a.person_id == taufik.id).unwrap();
+    assert_eq!((scored.method.as_str(), scored.quiz), ("qr", Some((4, 5))));
+    assert_eq!(desk.sessions("pilkada-2024").await.unwrap().len(), 1);
+    let bkn = demo_principal(&store, "bkn.kanreg3").await;
+    assert!(bkn.pact_desk(&store, &keys).is_err());
+
+    // Coverage counts attendance per unit.
+    let coverage = desk.coverage("pilkada-2024", None).await.unwrap();
+    let unit = |name: &str| coverage.units.iter().find(|u| u.unit == name).unwrap().clone();
+    assert_eq!((unit("Kecamatan Cileunyi").persons, unit("Kecamatan Cileunyi").attended), (3, 2));
+    assert_eq!(unit("Dinas Pendidikan").attended, 1);
+    assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
+}

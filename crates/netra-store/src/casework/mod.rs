@@ -17,6 +17,7 @@ mod filing;
 mod pacts;
 mod patrol;
 mod reporter;
+mod sessions;
 
 pub use custody::*;
 pub use desk::*;
@@ -25,3 +26,4 @@ pub use filing::*;
 pub use pacts::*;
 pub use patrol::*;
 pub use reporter::*;
+pub use sessions::*;

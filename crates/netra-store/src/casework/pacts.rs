@@ -67,6 +67,7 @@ impl Coverage {
             unit: String::new(),
             persons: self.units.iter().map(|u| u.persons).sum(),
             signed: self.units.iter().map(|u| u.signed).sum(),
+            attended: self.units.iter().map(|u| u.attended).sum(),
         }
     }
 }
@@ -195,8 +196,16 @@ impl PactDesk<'_> {
         self.principal.audit_context(now)
     }
 
+    pub(super) fn principal(&self) -> &Principal {
+        self.principal
+    }
+
+    pub(super) fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
     /// The name of the principal's agency (for `SignPacts`), or `Denied`.
-    async fn own_agency(&self) -> AccessResult<String> {
+    pub(super) async fn own_agency(&self) -> AccessResult<String> {
         if !self.principal.role().can(Permission::SignPacts) {
             return Err(AccessError::Denied);
         }
