@@ -334,14 +334,22 @@ pub async fn seed_registry(
     store.import_registry(&AuditContext::system(now), &mut receiver).await
 }
 
-/// Signs the Pilkada 2024 pact for part of Kabupaten Bandung's civil servants, as from the attendance list of an
-/// Apel Netralitas, through the agency admin's desk: each unit takes part at its own rate (seeded), so the coverage
-/// page shows strong and weak units. Returns how many signed.
-pub async fn seed_pacts(
+/// What the demo's prevention records hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreventionSeed {
+    pub signed: u64,
+    pub attended: u64,
+}
+
+/// Prevention in the demo, through the agency admin's desk as an operator would: the Pilkada 2024 pact signed from
+/// the attendance list of an Apel Netralitas, and a socialisation session with its attendance list, for part of
+/// Kabupaten Bandung's civil servants. Each unit takes part at its own (seeded) rate, so the coverage page shows
+/// strong and weak units.
+pub async fn seed_prevention(
     store: &std::sync::Arc<dyn Store>,
     keys: &crate::pacts::PactKeys,
     now: OffsetDateTime,
-) -> StoreResult<u64> {
+) -> StoreResult<PreventionSeed> {
     use netra_core::rng::SplitMix;
     let agency = "Pemerintah Kabupaten Bandung";
     let mut persons: Vec<(String, String)> = Vec::new();
@@ -354,26 +362,41 @@ pub async fn seed_pacts(
         .await?;
     let mut rng = SplitMix(20_240_729);
     let mut rates: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
-    let mut list = String::from("nip\n");
+    let (mut ceremony, mut briefing) = (String::from("nip\n"), String::from("nip\n"));
     for (unit, nip) in &persons {
         let rate = *rates.entry(unit.clone()).or_insert_with(|| 0.3 + 0.7 * rng.unit());
-        if rng.chance(rate) {
-            list.push_str(nip);
-            list.push('\n');
+        for list in [&mut ceremony, &mut briefing] {
+            if rng.chance(rate) {
+                list.push_str(nip);
+                list.push('\n');
+            }
         }
     }
+    let failed = |e: crate::access::AccessError| crate::StoreError::Invalid(e.to_string());
     let user = store.user_by_username("admin.kabbandung").await?.ok_or(crate::StoreError::NotFound)?;
     let admin = crate::access::Principal::load(store.as_ref(), &user.id).await?.ok_or(crate::StoreError::NotFound)?;
-    let desk = admin.pact_desk(store, keys).map_err(|e| crate::StoreError::Invalid(e.to_string()))?;
-    let outcome = desk
-        .sign_attendance(
-            "pilkada-2024",
-            "Apel Netralitas ASN Kabupaten Bandung, 29 Juli 2024",
-            "daftar-hadir-apel.csv",
-            list.as_bytes(),
-            now,
-        )
+    let desk = admin.pact_desk(store, keys).map_err(failed)?;
+    let occasion = "Apel Netralitas ASN Kabupaten Bandung, 29 Juli 2024";
+    let signed = desk
+        .sign_attendance("pilkada-2024", occasion, "daftar-hadir-apel.csv", ceremony.as_bytes(), now)
         .await
-        .map_err(|e| crate::StoreError::Invalid(e.to_string()))?;
-    Ok(outcome.signed)
+        .map_err(failed)?
+        .signed;
+    let input = crate::casework::SessionInput {
+        election_id: "pilkada-2024".into(),
+        title: "Sosialisasi Netralitas ASN Pemerintah Kabupaten Bandung".into(),
+        held_on: "2024-08-06".into(),
+        place: "Gedung Dewi Sartika, Soreang".into(),
+        speakers: "Bawaslu Kabupaten Bandung\nBKN Kantor Regional III Bandung\nBKPSDM Kabupaten Bandung".into(),
+        units: String::new(),
+        items: "D-SOC-PHOTO D-SOC-CAMPAIGN D-DECL-ATTEND".into(),
+        agency_id: String::new(),
+    };
+    let session = desk.create_session(&input, now).await.map_err(failed)?;
+    let attended = desk
+        .import_session_attendance(&session.id, "daftar-hadir-sosialisasi.csv", briefing.as_bytes(), now)
+        .await
+        .map_err(failed)?
+        .added;
+    Ok(PreventionSeed { signed, attended })
 }

@@ -167,6 +167,9 @@ pub trait PactStore: Send + Sync {
         summary: &str,
     ) -> StoreResult<u64>;
 
+    /// The sessions a person attended, latest first.
+    async fn sessions_attended(&self, person_id: i64) -> StoreResult<Vec<SessionRecord>>;
+
     /// A session's attendees, by unit and name.
     async fn attendees(&self, session_id: &str) -> StoreResult<Vec<Attendee>>;
 

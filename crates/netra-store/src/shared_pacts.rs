@@ -67,6 +67,9 @@ pub const SESSIONS_OF: &str = session_select!(
     " WHERE election_id = $1 AND ($2 IS NULL OR lower(agency) = lower($2)) ORDER BY held_on DESC, session_id"
 );
 pub const SESSION_BY_ID: &str = session_select!(" WHERE session_id = $1");
+pub const SESSIONS_ATTENDED: &str = session_select!(
+    " WHERE session_id IN (SELECT session_id FROM session_attendance WHERE person_id = $1) ORDER BY held_on DESC"
+);
 pub const SESSION_BY_TOKEN: &str = session_select!(" WHERE checkin_token = $1");
 pub const ATTENDANCE_INSERT: &str = "INSERT INTO session_attendance (session_id, person_id, method, checked_in_at, \
     quiz_score, quiz_total) VALUES ($1, $2, $3, $4, NULL, NULL) ON CONFLICT (session_id, person_id) DO NOTHING";
@@ -313,6 +316,16 @@ macro_rules! impl_pact_store {
                 }
                 tx.commit().await?;
                 Ok(added)
+            }
+
+            async fn sessions_attended(
+                &self,
+                person_id: i64,
+            ) -> $crate::StoreResult<Vec<$crate::pacts::SessionRecord>> {
+                use $crate::shared_pacts::*;
+                let rows: Vec<SessionRow> =
+                    sqlx::query_as(SESSIONS_ATTENDED).bind(person_id).fetch_all(self.reader()).await?;
+                rows.into_iter().map(session).collect()
             }
 
             async fn attendees(&self, session_id: &str) -> $crate::StoreResult<Vec<$crate::pacts::Attendee>> {

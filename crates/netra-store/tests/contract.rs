@@ -1002,8 +1002,14 @@ async fn pact_coverage_on_the_demo_data_matches_an_independent_count(store: Arc<
     netra_store::demo::seed_registry(store.as_ref(), NOW, 3_000).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let keys = netra_store::pacts::PactKeys::new(dir.path());
-    let signed = netra_store::demo::seed_pacts(&store, &keys, NOW).await.unwrap();
-    assert!(signed > 20, "the demo signs a good part of the agency: {signed}");
+    let seeded = netra_store::demo::seed_prevention(&store, &keys, NOW).await.unwrap();
+    let signed = seeded.signed;
+    assert!(signed > 20 && seeded.attended > 20, "the demo covers a good part of the agency: {seeded:?}");
+    // Attendance, independently: the attendees of every session of the election.
+    let mut attendees = std::collections::HashSet::new();
+    for session in store.socialisations("pilkada-2024", None).await.unwrap() {
+        attendees.extend(store.attendees(&session.id).await.unwrap().into_iter().map(|a| a.person_id));
+    }
 
     // Independently: every active person of the agency from the scan, each one's signatures looked up one by one.
     let mut persons = Vec::new();
@@ -1015,7 +1021,7 @@ async fn pact_coverage_on_the_demo_data_matches_an_independent_count(store: Arc<
         })
         .await
         .unwrap();
-    let mut expected: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut expected: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
     for (id, unit) in persons {
         let has = store.pact_signatures_of(id).await.unwrap().iter().any(|s| {
             s.pact.document.election == "pilkada-2024" && s.pact.document.kind == netra_core::pact::PactKind::Pakta
@@ -1023,14 +1029,15 @@ async fn pact_coverage_on_the_demo_data_matches_an_independent_count(store: Arc<
         let entry = expected.entry(unit).or_default();
         entry.0 += 1;
         entry.1 += u64::from(has);
+        entry.2 += u64::from(attendees.contains(&id));
     }
 
     let admin = demo_principal(&store, "admin.kabbandung").await;
     let coverage = admin.pact_desk(&store, &keys).unwrap().coverage("pilkada-2024", None).await.unwrap();
-    let counted: BTreeMap<String, (u64, u64)> =
-        coverage.units.iter().map(|u| (u.unit.clone(), (u.persons, u.signed))).collect();
+    let counted: BTreeMap<String, (u64, u64, u64)> =
+        coverage.units.iter().map(|u| (u.unit.clone(), (u.persons, u.signed, u.attended))).collect();
     assert_eq!(counted, expected);
-    assert_eq!(coverage.total().signed, signed);
+    assert_eq!((coverage.total().signed, coverage.total().attended), (signed, seeded.attended));
     assert!(coverage.units.iter().any(|u| (u.signed as f64) < 0.8 * u.persons as f64), "some units fall short");
     // A manager names the agency; without one, or for an unknown one, there is nothing to show.
     let manager = demo_principal(&store, "bawaslu.ri").await;
@@ -1115,6 +1122,7 @@ async fn a_session_takes_attendance_by_list_and_qr_and_scores_its_quiz(store: Ar
     let scored = attendees.iter().find(|a| a.person_id == taufik.id).unwrap();
     assert_eq!((scored.method.as_str(), scored.quiz), ("qr", Some((4, 5))));
     assert_eq!(desk.sessions("pilkada-2024").await.unwrap().len(), 1);
+    assert_eq!(store.sessions_attended(taufik.id).await.unwrap()[0].id, session.id);
     let bkn = demo_principal(&store, "bkn.kanreg3").await;
     assert!(bkn.pact_desk(&store, &keys).is_err());
 

@@ -28,6 +28,7 @@ mod pages;
 mod patrol;
 pub mod registry;
 pub mod report;
+mod sessions;
 pub mod staff;
 
 /// What every handler can reach.
@@ -119,6 +120,9 @@ fn routes() -> Routes {
         .add("POST", "/lapor", Public, post(report::submit).layer(upload_limit()))
         .add("GET", "/lapor/status", Public, get(report::status_form_page))
         .add("GET", "/boleh-atau-tidak", Public, get(pacts::self_check))
+        .add("GET", "/hadir/{token}", Public, get(sessions::checkin_page))
+        .add("POST", "/hadir/{token}", Public, post(sessions::checkin))
+        .add("POST", "/hadir/{token}/kuis", Public, post(sessions::answer))
         .add("GET", "/pakta/tandatangani", Public, get(pacts::sign_page))
         .add("POST", "/pakta/tandatangani", Public, post(pacts::sign_submit))
         .add("GET", "/pakta/kunci.json", Public, get(pacts::public_keys))
@@ -127,6 +131,10 @@ fn routes() -> Routes {
         .add("GET", "/verifikasi/{code}/berkas", Public, get(pacts::download))
         .add("GET", "/pakta", Staff, get(pacts::staff_page))
         .add("GET", "/pakta/cakupan", Staff, get(pacts::coverage))
+        .add("GET", "/sosialisasi", Staff, get(sessions::list))
+        .add("POST", "/sosialisasi", Staff, post(sessions::create))
+        .add("GET", "/sosialisasi/{id}", Staff, get(sessions::show))
+        .add("POST", "/sosialisasi/{id}/daftar-hadir", Staff, post(sessions::import))
         .add("POST", "/pakta/kode", Staff, post(pacts::issue_code))
         .add("POST", "/pakta/daftar-hadir", Staff, post(pacts::sign_attendance))
         .add("POST", "/pakta/teks", Staff, post(pacts::revise_text))

@@ -269,7 +269,7 @@ pub async fn verify_result(
 }
 
 /// The QR code of a URL as SVG.
-fn qr_svg(url: &str) -> Option<String> {
+pub(crate) fn qr_svg(url: &str) -> Option<String> {
     let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
     Some(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(180, 180).build())
 }
@@ -308,7 +308,7 @@ pub struct PactQuery {
 }
 
 /// The election a page is about: the one asked for, else the next (or latest) by voting day.
-async fn chosen_election(state: &AppState, asked: &str) -> Option<String> {
+pub(crate) async fn chosen_election(state: &AppState, asked: &str) -> Option<String> {
     let elections = state.store.elections().await.ok()?;
     if let Some(e) = elections.iter().find(|e| e.id == asked.trim()) {
         return Some(e.id.clone());
@@ -514,30 +514,33 @@ pub async fn coverage(
         Err(error) => return refusal(&user, "/pakta", &error),
     };
     let total = coverage.total();
-    let below = |u: &netra_store::pacts::UnitCoverage| share(u.signed, u.persons) < casework::COVERAGE_THRESHOLD;
-    let mark = |u: &netra_store::pacts::UnitCoverage| {
-        if below(u) { l.pick("di bawah 80%", "below 80%") } else { "" }
+    let below = |u: &netra_store::pacts::UnitCoverage| {
+        share(u.signed, u.persons) < casework::COVERAGE_THRESHOLD
+            || share(u.attended, u.persons) < casework::COVERAGE_THRESHOLD
     };
-    let mut rows: Vec<Vec<Cell>> = coverage
-        .units
-        .iter()
-        .map(|u| {
-            vec![
-                Cell::text(u.unit.clone()),
-                Cell::text(u.persons.to_string()),
-                Cell::text(u.signed.to_string()),
-                Cell::text(format!("{:.1}%", 100.0 * share(u.signed, u.persons))),
-                Cell::text(mark(u)),
-            ]
-        })
-        .collect();
-    rows.push(vec![
-        Cell::text(l.pick("Seluruh instansi", "Whole agency")),
-        Cell::text(total.persons.to_string()),
-        Cell::text(total.signed.to_string()),
-        Cell::text(format!("{:.1}%", 100.0 * share(total.signed, total.persons))),
-        Cell::text(mark(&total)),
-    ]);
+    let mark = |u: &netra_store::pacts::UnitCoverage| {
+        let mut notes = Vec::new();
+        if share(u.signed, u.persons) < casework::COVERAGE_THRESHOLD {
+            notes.push(l.pick("pakta di bawah 80%", "pact below 80%"));
+        }
+        if share(u.attended, u.persons) < casework::COVERAGE_THRESHOLD {
+            notes.push(l.pick("sosialisasi di bawah 80%", "briefings below 80%"));
+        }
+        notes.join("; ")
+    };
+    let row = |name: String, u: &netra_store::pacts::UnitCoverage| {
+        vec![
+            Cell::text(name),
+            Cell::text(u.persons.to_string()),
+            Cell::text(u.signed.to_string()),
+            Cell::text(format!("{:.1}%", 100.0 * share(u.signed, u.persons))),
+            Cell::text(u.attended.to_string()),
+            Cell::text(format!("{:.1}%", 100.0 * share(u.attended, u.persons))),
+            Cell::text(mark(u)),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = coverage.units.iter().map(|u| row(u.unit.clone(), u)).collect();
+    rows.push(row(l.pick("Seluruh instansi", "Whole agency").into(), &total));
     page.lead = Some(format!(
         "{} · {} · {} {} {}",
         coverage.agency,

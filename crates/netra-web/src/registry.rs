@@ -251,8 +251,20 @@ async fn confirmed_sections(state: &AppState, case: &CaseRecord, id: i64, may_ch
                     .collect::<Vec<_>>()
                     .join("; ")
             };
+            let attended = state.store.sessions_attended(id).await.unwrap_or_default();
+            let briefings = if attended.is_empty() {
+                l.pick("belum pernah tercatat hadir sosialisasi netralitas", "never recorded at a neutrality briefing")
+                    .to_string()
+            } else {
+                attended
+                    .iter()
+                    .map(|s| format!("{} ({}, {})", s.title, s.held_on, s.election_id))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             if let Some(Section::Facts(facts)) = sections.last_mut() {
                 facts.push((l.pick("Pakta integritas", "Integrity pact").into(), pacts));
+                facts.push((l.pick("Sosialisasi", "Briefings").into(), briefings));
             }
             let history = state.store.registry_history(id).await.unwrap_or_default();
             if !history.is_empty() {

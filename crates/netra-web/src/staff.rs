@@ -205,6 +205,7 @@ impl StaffPage {
         }
         if role.can(Permission::ManagePacts) || role.can(Permission::SignPacts) {
             nav.push(("/pakta".into(), l.pick("Pakta integritas", "Integrity pacts").into()));
+            nav.push(("/sosialisasi".into(), l.pick("Sosialisasi", "Briefings").into()));
         }
         if role.can(Permission::ManageUsers) {
             nav.push(("/admin/pengguna".into(), l.pick("Pengguna", "Users").into()));

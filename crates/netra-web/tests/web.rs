@@ -467,6 +467,7 @@ async fn the_triage_panel_proposes_registry_persons_and_a_confirmation_is_audite
     assert!(after.body.contains("Dipastikan sebagai") && after.body.contains("Camat Cileunyi"));
     assert!(after.body.contains("Batalkan kepastian"));
     assert!(after.body.contains("belum pernah menandatangani pakta integritas"), "the case shows the pact status");
+    assert!(after.body.contains("belum pernah tercatat hadir sosialisasi"), "and the briefings");
     let case = app.store().case(&filed.case_id).await.unwrap().unwrap();
     assert_eq!(case.registry_person_id, Some(asep.id));
     let filter = netra_store::accounts::AuditFilter {
@@ -601,6 +602,8 @@ struct Objects {
     post: (String, String),
     /// Known civil servants' accounts (ids) in each region.
     asn_account: (String, String),
+    /// Socialisation sessions for Kabupaten Bandung's and Kota Surabaya's civil servants.
+    session: (String, String),
 }
 
 /// A patrol batch of `office` in `region` with one flagged, queued post by `account`; returns (batch, post).
@@ -858,7 +861,26 @@ async fn objects(app: &Staffed) -> Objects {
     }
     let (batch_in, post_in) = patrol_batch(app, &in_office.id, "32.04", "patroli-bdg.csv", &asn[0]).await;
     let (batch_out, post_out) = patrol_batch(app, &out_office.id, "35.78", "patroli-sby.csv", &asn[1]).await;
+    let session = |agency: &str, id: &str| netra_store::pacts::SessionRecord {
+        id: id.into(),
+        election_id: "pilkada-2024".into(),
+        title: format!("Sosialisasi {agency}"),
+        held_on: time::macros::date!(2024 - 07 - 30),
+        place: "Aula".into(),
+        organiser: in_office.id.clone(),
+        agency: agency.into(),
+        speakers: vec!["Narasumber".into()],
+        units: vec![],
+        items: vec![],
+        checkin_token: format!("token-{id}"),
+        created_by: "system".into(),
+        created_at: NOW,
+    };
+    for (agency, id) in [("Pemerintah Kabupaten Bandung", "session-bdg"), ("Pemerintah Kota Surabaya", "session-sby")] {
+        store.create_socialisation(&ctx, &session(agency, id)).await.unwrap();
+    }
     Objects {
+        session: ("session-bdg".into(), "session-sby".into()),
         batch: (batch_in, batch_out),
         post: (post_in, post_out),
         asn_account: (asn[0].0.clone(), asn[1].0.clone()),
@@ -898,6 +920,8 @@ enum Target {
     Post,
     /// A new queued patrol post, one per request.
     FreshPost,
+    /// A socialisation session.
+    Session,
 }
 
 struct Case {
@@ -1012,6 +1036,17 @@ fn cases() -> Vec<Case> {
         case("GET", "/paslon", VIEWERS, true, Nothing, pair),
         case("GET", "/pakta", PACT_DESK, false, Nothing, None),
         case("GET", "/pakta/cakupan", PACT_DESK, false, Nothing, None),
+        case("GET", "/sosialisasi", PACT_DESK, false, Nothing, None),
+        case("POST", "/sosialisasi", PACT_DESK, false, Nothing, None),
+        case(
+            "GET",
+            "/sosialisasi/{id}",
+            PACT_DESK,
+            true,
+            Session,
+            Some(("Pemerintah Kabupaten Bandung", "Pemerintah Kota Surabaya")),
+        ),
+        case("POST", "/sosialisasi/{id}/daftar-hadir", PACT_DESK, true, Session, None),
         case("POST", "/pakta/kode", PACT_SIGNERS, false, Nothing, None),
         case("POST", "/pakta/daftar-hadir", PACT_SIGNERS, false, Nothing, None),
         case("POST", "/pakta/teks", PACT_MANAGERS, false, Nothing, None),
@@ -1150,6 +1185,7 @@ async fn role_route_jurisdiction_matrix() {
                     Target::Election => ("pilkada-2024".to_string(), "election"),
                     Target::AtPpk | Target::Evidence | Target::Report => (pick(&objects.case), "case"),
                     Target::Batch => (pick(&objects.batch), "patrol_batch"),
+                    Target::Session => (pick(&objects.session), "socialisation_session"),
                     Target::Post => (pick(&objects.post), "patrol_post"),
                     Target::FreshPost => {
                         let (office, account) = if in_scope {
@@ -1303,6 +1339,14 @@ async fn role_route_jurisdiction_matrix() {
                         ("person_position", "Lurah".into()),
                         ("items", "PP-CAMPAIGN-JOIN".into()),
                     ],
+                    (_, "/sosialisasi") => vec![
+                        ("election", "pilkada-2024".into()),
+                        ("title", format!("Sosialisasi {counter}")),
+                        ("held_on", "2024-07-30".into()),
+                        ("place", "Aula BKPSDM".into()),
+                        ("speakers", "Bawaslu Kabupaten Bandung".into()),
+                        ("agency_id", "pemkab-bandung".into()),
+                    ],
                     (_, "/pakta/kode") => {
                         vec![("election", "pilkada-2024".into()), ("nip", "199006052015031006".into())]
                     }
@@ -1347,7 +1391,7 @@ async fn role_route_jurisdiction_matrix() {
                         "platform,akun,nama,nip,jabatan,instansi,kode_wilayah\ninstagram,baru{counter},Baru {counter},,Lurah,,{region}\n"
                     );
                     app.multipart(&path, &cookie, &form_with_token, &[("akun.csv", file.into_bytes())]).await
-                } else if case.method == "POST" && path == "/pakta/daftar-hadir" {
+                } else if case.method == "POST" && (path == "/pakta/daftar-hadir" || path.ends_with("/daftar-hadir")) {
                     let list = "nip\n199006052015031006\n";
                     app.multipart(&path, &cookie, &form_with_token, &[("hadir.csv", list.as_bytes().to_vec())]).await
                 } else if case.method == "POST" && (path == "/kasus/baru" || path.ends_with("/bukti")) {
@@ -2284,7 +2328,7 @@ async fn an_attendance_list_signs_the_known_and_reports_the_rest_by_line() {
     let coverage = app.request("GET", "/pakta/cakupan?pemilihan=pilkada-2024", Some(&cookie), &[]).await;
     assert_eq!(coverage.status, StatusCode::OK, "{}", coverage.body);
     assert!(
-        coverage.body.contains("<td>Kecamatan Cileunyi</td><td>3</td><td>2</td><td>66.7%</td><td>di bawah 80%</td>"),
+        coverage.body.contains("<td>Kecamatan Cileunyi</td><td>3</td><td>2</td><td>66.7%</td><td>0</td><td>0.0%</td><td>pakta di bawah 80%; sosialisasi di bawah 80%</td>"),
         "{}",
         coverage.body
     );
@@ -2315,4 +2359,71 @@ async fn the_self_check_names_the_catalogue_items_of_a_situation_and_stores_noth
     assert!(reply.body.contains("Tidak ditemukan larangan yang jelas"), "{}", reply.body);
     let after = netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().unwrap().length;
     assert_eq!(before, after, "a self-check writes nothing");
+}
+
+#[tokio::test]
+async fn a_session_checks_attendees_in_by_qr_and_scores_their_quiz() {
+    let app = Staffed::spawn().await;
+    netra_store::demo::seed_registry(app.store().as_ref(), NOW, 0).await.unwrap();
+    let (token, csrf) = app.session_for("admin.kabbandung").await;
+    let cookie = session_cookie(&token);
+    let mut form = vec![
+        ("csrf", csrf.clone()),
+        ("election", "pilkada-2024".to_string()),
+        ("title", "Sosialisasi Netralitas ASN Kabupaten Bandung".to_string()),
+        ("held_on", "30-07-2024".to_string()),
+        ("place", "Aula BKPSDM Soreang".to_string()),
+        ("speakers", "Bawaslu Kabupaten Bandung".to_string()),
+        ("items", "D-SOC-PHOTO D-DECL-ATTEND D-SOC-CAMPAIGN".to_string()),
+    ];
+    let refused = app.request("POST", "/sosialisasi", Some(&cookie), &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"held_on-error\""), "the bad date is named beside its field");
+    form[3].1 = "2024-07-30".into();
+    let created = app.request("POST", "/sosialisasi", Some(&cookie), &form).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let page_path = created.headers["location"].to_str().unwrap().to_string();
+    let page = app.request("GET", &page_path, Some(&cookie), &[]).await;
+    assert!(page.body.contains("<svg"), "the check-in QR code");
+    let at = page.body.find("/hadir/").expect("the check-in address");
+    let checkin: String =
+        page.body[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '-').collect();
+
+    // The attendee's phone: the QR page, the NIP, the quiz.
+    let start = app.request("GET", &checkin, None, &[]).await;
+    assert_eq!(start.status, StatusCode::OK);
+    let public_csrf = csrf_from(&start.body);
+    let public = format!("netra_csrf={public_csrf}");
+    let other = app
+        .request(
+            "POST",
+            &checkin,
+            Some(&public),
+            &[("csrf", public_csrf.clone()), ("nip", "198402142009021005".into())],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(other.body.contains("instansi lain"));
+    let quiz = app
+        .request(
+            "POST",
+            &checkin,
+            Some(&public),
+            &[("csrf", public_csrf.clone()), ("nip", "199006052015031006".into())],
+        )
+        .await;
+    assert_eq!(quiz.status, StatusCode::OK, "{}", quiz.body);
+    assert!(quiz.body.contains("kehadiran Anda tercatat") && quiz.body.contains("name=\"q4\""));
+    // Answering "boleh" everywhere gets exactly the allowed situations right: two of five.
+    let mut answers = vec![("csrf", public_csrf.clone()), ("nip", "199006052015031006".to_string())];
+    answers.extend(["q0", "q1", "q2", "q3", "q4"].map(|q| (q, "boleh".to_string())));
+    let scored = app.request("POST", &format!("{checkin}/kuis"), Some(&public), &answers).await;
+    assert_eq!(scored.status, StatusCode::OK, "{}", scored.body);
+    assert!(scored.body.contains("Jawaban benar: 2/5"), "{}", scored.body);
+    let again = app.request("POST", &format!("{checkin}/kuis"), Some(&public), &answers).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "one score per attendee");
+
+    let page = app.request("GET", &page_path, Some(&cookie), &[]).await;
+    assert!(page.body.contains("Taufik Rahman") && page.body.contains("<td>2/5</td>"), "{}", page.body);
+    assert!(page.body.contains("<td>Dinas Pendidikan</td><td>1</td><td>40%</td>"), "per unit");
 }

@@ -257,10 +257,13 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
             .await
             .context("cannot open the evidence store and keys")?;
     if args.demo {
-        let signed = netra_store::demo::seed_pacts(&store, &vault.pact_keys, time::OffsetDateTime::now_utc())
+        let seeded = netra_store::demo::seed_prevention(&store, &vault.pact_keys, time::OffsetDateTime::now_utc())
             .await
-            .context("cannot seed the demo pacts")?;
-        println!("Pakta integritas demo: {signed} ASN Kabupaten Bandung menandatangani dari daftar hadir apel.");
+            .context("cannot seed the demo pacts and briefings")?;
+        println!(
+            "Pencegahan demo: {} ASN Kabupaten Bandung menandatangani pakta (daftar hadir apel), {} hadir sosialisasi.",
+            seeded.signed, seeded.attended
+        );
     }
     if swept.temporary + swept.unreferenced > 0 {
         tracing::info!(temporary = swept.temporary, unreferenced = swept.unreferenced, "evidence store swept");
