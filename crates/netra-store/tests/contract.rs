@@ -999,7 +999,8 @@ async fn pact_coverage_on_the_demo_data_matches_an_independent_count(store: Arc<
     use std::collections::BTreeMap;
     ensure_reference_data(store.as_ref(), NOW).await.unwrap();
     netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
-    netra_store::demo::seed_registry(store.as_ref(), NOW, 3_000).await.unwrap();
+    // The demo's own data: its registry at full size and its prevention records.
+    netra_store::demo::seed_registry(store.as_ref(), NOW, netra_store::demo::DEMO_REGISTRY_SIZE).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let keys = netra_store::pacts::PactKeys::new(dir.path());
     let seeded = netra_store::demo::seed_prevention(&store, &keys, NOW).await.unwrap();

@@ -548,3 +548,31 @@ fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, LineProblem> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attendance_lists_are_read_from_csv_and_xlsx_by_line() {
+        let csv = "no;nama;NIP\n1;Asep;197503122000031001\n2;Tanpa;\n3;Rina;198608212010032004\n";
+        let lines = read_attendance("hadir.csv", csv.as_bytes()).unwrap();
+        assert_eq!(lines, [(2, "197503122000031001".to_string()), (4, "198608212010032004".to_string())]);
+        assert_eq!(read_attendance("hadir.csv", b"nama\nAsep\n").unwrap_err().field, "header");
+
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Nama").unwrap();
+        sheet.write_string(0, 1, "NIP").unwrap();
+        sheet.write_string(1, 0, "Asep").unwrap();
+        sheet.write_string(1, 1, "197503122000031001").unwrap();
+        // A NIP typed as a number keeps only 15 significant digits: read as written, refused later by its check.
+        sheet.write_number(2, 1, 198608212010032004.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let lines = read_attendance("hadir.xlsx", &bytes).unwrap();
+        assert_eq!(lines[0], (2, "197503122000031001".to_string()));
+        assert_eq!(lines[1].0, 3);
+        assert_ne!(lines[1].1, "198608212010032004", "digits a number cell lost are not made up");
+        assert!(read_attendance("hadir.xlsx", b"PK\x03\x04 not a zip").is_err());
+    }
+}
