@@ -128,6 +128,26 @@ pub fn attendee(row: AttendeeRow) -> crate::pacts::Attendee {
     }
 }
 
+/// The audit entry of a prevention write (no region or agency scope: these objects are national).
+pub fn audit(
+    action: &str,
+    kind: &str,
+    id: &str,
+    after: Option<String>,
+    summary: String,
+) -> crate::accounts::AuditRecord {
+    crate::accounts::AuditRecord {
+        action: action.into(),
+        object_kind: kind.into(),
+        object_id: id.into(),
+        region: None,
+        agency: None,
+        before: None,
+        after,
+        summary,
+    }
+}
+
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("pacts: {what}"))
 }
@@ -232,19 +252,16 @@ macro_rules! impl_pact_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| $crate::shared_accounts::write_error(e, "sesi sosialisasi"))?;
-                let audit = $crate::accounts::AuditRecord {
-                    action: "session.create".into(),
-                    object_kind: "socialisation_session".into(),
-                    object_id: record.id.clone(),
-                    region: None,
-                    agency: None,
-                    before: None,
-                    after: Some(record.canonical()),
-                    summary: format!(
+                let audit = audit(
+                    "session.create",
+                    "socialisation_session",
+                    &record.id,
+                    Some(record.canonical()),
+                    format!(
                         "Sosialisasi netralitas \"{}\" ({}, {}) untuk {}",
                         record.title, record.held_on, record.place, record.agency
                     ),
-                };
+                );
                 Self::append_audit(&mut tx, ctx, audit).await?;
                 tx.commit().await?;
                 Ok(())
@@ -302,16 +319,8 @@ macro_rules! impl_pact_store {
                         .rows_affected();
                 }
                 if added > 0 {
-                    let audit = $crate::accounts::AuditRecord {
-                        action: "session.attendance".into(),
-                        object_kind: "socialisation_session".into(),
-                        object_id: session_id.to_string(),
-                        region: None,
-                        agency: None,
-                        before: None,
-                        after: None,
-                        summary: summary.to_string(),
-                    };
+                    let audit =
+                        audit("session.attendance", "socialisation_session", session_id, None, summary.to_string());
                     Self::append_audit(&mut tx, ctx, audit).await?;
                 }
                 tx.commit().await?;
@@ -375,22 +384,19 @@ macro_rules! impl_pact_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| $crate::shared_accounts::write_error(e, "versi teks pakta"))?;
-                let audit = $crate::accounts::AuditRecord {
-                    action: "pact_text.create".into(),
-                    object_kind: "pact_text".into(),
-                    object_id: record.id.clone(),
-                    region: None,
-                    agency: None,
-                    before: None,
-                    after: Some(record.canonical()),
-                    summary: format!(
+                let audit = audit(
+                    "pact_text.create",
+                    "pact_text",
+                    &record.id,
+                    Some(record.canonical()),
+                    format!(
                         "Teks {} {} versi {} (SHA-256 {})",
                         record.kind.as_str(),
                         record.election_id,
                         record.version,
                         record.digest
                     ),
-                };
+                );
                 Self::append_audit(&mut tx, ctx, audit).await?;
                 tx.commit().await?;
                 Ok(())
@@ -431,19 +437,16 @@ macro_rules! impl_pact_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| $crate::shared_accounts::write_error(e, "kunci tanda tangan"))?;
-                let audit = $crate::accounts::AuditRecord {
-                    action: "signing_key.create".into(),
-                    object_kind: "signing_key".into(),
-                    object_id: public.key_id.clone(),
-                    region: None,
-                    agency: None,
-                    before: None,
-                    after: Some(public.public_key.clone()),
-                    summary: format!(
+                let audit = audit(
+                    "signing_key.create",
+                    "signing_key",
+                    &public.key_id,
+                    Some(public.public_key.clone()),
+                    format!(
                         "Kunci tanda tangan baru {} ({} kunci lama dipensiunkan; tanda tangan lamanya tetap sah)",
                         public.key_id, retired
                     ),
-                };
+                );
                 Self::append_audit(&mut tx, ctx, audit).await?;
                 tx.commit().await?;
                 Ok(())
@@ -506,16 +509,8 @@ macro_rules! impl_pact_store {
                 }
                 if stored > 0 {
                     let first = &signatures[0];
-                    let audit = $crate::accounts::AuditRecord {
-                        action: "pact.sign".into(),
-                        object_kind: "pact_text".into(),
-                        object_id: first.text_id.clone(),
-                        region: None,
-                        agency: None,
-                        before: None,
-                        after: Some(codes.join(" ")),
-                        summary: summary.to_string(),
-                    };
+                    let audit =
+                        audit("pact.sign", "pact_text", &first.text_id, Some(codes.join(" ")), summary.to_string());
                     Self::append_audit(&mut tx, ctx, audit).await?;
                 }
                 tx.commit().await?;
@@ -560,19 +555,16 @@ macro_rules! impl_pact_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| $crate::shared_accounts::write_error(e, "kode sekali pakai"))?;
-                let audit = $crate::accounts::AuditRecord {
-                    action: "pact_code.issue".into(),
-                    object_kind: "registry_person".into(),
-                    object_id: record.person_id.to_string(),
-                    region: None,
-                    agency: None,
-                    before: None,
-                    after: None,
-                    summary: format!(
+                let audit = audit(
+                    "pact_code.issue",
+                    "registry_person",
+                    &record.person_id.to_string(),
+                    None,
+                    format!(
                         "Kode sekali pakai untuk menandatangani pakta diterbitkan (berlaku sampai {})",
                         record.expires_at
                     ),
-                };
+                );
                 Self::append_audit(&mut tx, ctx, audit).await?;
                 tx.commit().await?;
                 Ok(())

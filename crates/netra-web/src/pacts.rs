@@ -22,6 +22,35 @@ use crate::staff::{Cell, Field, FieldKind, FormSpec, Section, StaffPage, Table, 
 /// Failed signing attempts per client address before a pause (like receipts).
 const MAX_SIGN_FAILURES: u64 = 10;
 
+/// Whether a client has failed `max` times within the throttle window under `key`.
+pub(crate) async fn throttled(state: &AppState, key: &str, max: u64) -> Result<bool, Response> {
+    let at = (state.now)().unix_timestamp();
+    let window = crate::auth::THROTTLE_WINDOW.whole_seconds();
+    state.store.login_failures_since(key, at - window).await.map(|failures| failures >= max).map_err(internal)
+}
+
+/// Counts one failure under `key` (old ones are pruned).
+pub(crate) async fn count_failure(state: &AppState, key: &str) -> Result<(), Response> {
+    let at = (state.now)().unix_timestamp();
+    let window = crate::auth::THROTTLE_WINDOW.whole_seconds();
+    state.store.record_login_failure(&[key.to_string()], at, at - 2 * window).await.map_err(internal)
+}
+
+/// The lines of an imported list that were not taken, with their reasons.
+pub(crate) fn problems_table(
+    l: Locale,
+    caption: &str,
+    empty: &str,
+    problems: &[netra_core::patrol::LineProblem],
+) -> Section {
+    Section::Table(Table {
+        caption: caption.into(),
+        headers: vec![l.pick("Baris", "Line").into(), l.pick("Alasan", "Reason").into()],
+        rows: problems.iter().map(|p| vec![Cell::text(p.line.to_string()), Cell::text(l.pick(&p.id, &p.en))]).collect(),
+        empty: empty.into(),
+    })
+}
+
 fn sign_form(l: Locale, nip: &str) -> FormSpec {
     FormSpec::new(
         "/pakta/tandatangani",
@@ -77,22 +106,20 @@ pub async fn sign_submit(State(state): State<AppState>, request: Request) -> Res
     let title = l.pick("Tanda tangani pakta integritas", "Sign the integrity pact");
     let at = (state.now)();
     let key = format!("pact:{address}");
-    let window = crate::auth::THROTTLE_WINDOW.whole_seconds();
-    match state.store.login_failures_since(&key, at.unix_timestamp() - window).await {
-        Ok(failures) if failures >= MAX_SIGN_FAILURES => {
+    match throttled(&state, &key, MAX_SIGN_FAILURES).await {
+        Ok(true) => {
             let mut page = StaffPage::anonymous(l, "/pakta/tandatangani", &form.csrf, title);
             page.error = Some(
                 l.pick("Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Try again later.").into(),
             );
             return page.render(StatusCode::TOO_MANY_REQUESTS);
         }
-        Ok(_) => {}
-        Err(error) => return internal(error),
+        Ok(false) => {}
+        Err(response) => return response,
     }
     let refused = || async {
-        let now = at.unix_timestamp();
-        if let Err(error) = state.store.record_login_failure(std::slice::from_ref(&key), now, now - 2 * window).await {
-            return internal(error);
+        if let Err(response) = count_failure(&state, &key).await {
+            return response;
         }
         let mut page = StaffPage::anonymous(l, "/pakta/tandatangani", &form.csrf, title)
             .section(Section::Form(sign_form(l, &form.nip)));
@@ -583,7 +610,7 @@ pub async fn staff_page(State(state): State<AppState>, Staff(user): Staff, Query
     }
 }
 
-fn field_of(form: &[(String, String)], name: &str) -> String {
+pub(crate) fn field_of(form: &[(String, String)], name: &str) -> String {
     form.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()).unwrap_or_default()
 }
 
@@ -671,22 +698,12 @@ pub async fn sign_attendance(State(state): State<AppState>, Staff(user): Staff, 
                     outcome.problems.len(),
                     l.pick("baris tidak dapat ditandatangani", "lines could not be signed"),
                 ));
-                page = page.section(Section::Table(Table {
-                    caption: l.pick("Baris yang tidak ditandatangani", "Lines not signed").into(),
-                    headers: vec![
-                        l.pick("Baris", "Line").into(),
-                        l.pick("Kolom", "Column").into(),
-                        l.pick("Alasan", "Reason").into(),
-                    ],
-                    rows: outcome
-                        .problems
-                        .iter()
-                        .map(|p| {
-                            vec![Cell::text(p.line.to_string()), Cell::text(p.field), Cell::text(l.pick(&p.id, &p.en))]
-                        })
-                        .collect(),
-                    empty: l.pick("Semua baris ditandatangani.", "Every line was signed.").into(),
-                }));
+                page = page.section(problems_table(
+                    l,
+                    l.pick("Baris yang tidak ditandatangani", "Lines not signed"),
+                    l.pick("Semua baris ditandatangani.", "Every line was signed."),
+                    &outcome.problems,
+                ));
                 page.render(StatusCode::OK)
             }
             Err(response) => response,

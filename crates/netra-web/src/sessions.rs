@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{SessionUser, Staff, client_address, locale_of};
-use crate::pacts::{chosen_election, qr_svg};
+use crate::pacts::{chosen_election, count_failure, field_of, problems_table, qr_svg, throttled};
 use crate::patrol::{read_data_upload, upload_file};
 use crate::report::{csrf_for, with_csrf_cookie};
 use crate::staff::{Cell, Field, FieldKind, FormSpec, Section, StaffPage, Table, internal, now, refusal};
@@ -26,10 +26,6 @@ const MAX_CHECKIN_FAILURES: u64 = 20;
 pub struct ListQuery {
     #[serde(default)]
     pemilihan: String,
-}
-
-fn field_of(form: &[(String, String)], name: &str) -> String {
-    form.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()).unwrap_or_default()
 }
 
 async fn list_page(
@@ -338,16 +334,12 @@ pub async fn import(
                 outcome.problems.len(),
                 l.pick("baris tidak dikenali", "lines not recognised"),
             ));
-            page = page.section(Section::Table(Table {
-                caption: l.pick("Baris yang tidak dicatat", "Lines not recorded").into(),
-                headers: vec![l.pick("Baris", "Line").into(), l.pick("Alasan", "Reason").into()],
-                rows: outcome
-                    .problems
-                    .iter()
-                    .map(|p| vec![Cell::text(p.line.to_string()), Cell::text(l.pick(&p.id, &p.en))])
-                    .collect(),
-                empty: l.pick("Semua baris dicatat.", "Every line was recorded.").into(),
-            }));
+            page = page.section(problems_table(
+                l,
+                l.pick("Baris yang tidak dicatat", "Lines not recorded"),
+                l.pick("Semua baris dicatat.", "Every line was recorded."),
+                &outcome.problems,
+            ));
             page.render(StatusCode::OK)
         }
         Err(AccessError::Invalid(errors)) => {
@@ -409,17 +401,16 @@ pub async fn checkin(State(state): State<AppState>, Path(token): Path<String>, r
     };
     let at = (state.now)();
     let key = format!("hadir:{address}");
-    let window = crate::auth::THROTTLE_WINDOW.whole_seconds();
-    match state.store.login_failures_since(&key, at.unix_timestamp() - window).await {
-        Ok(failures) if failures >= MAX_CHECKIN_FAILURES => {
+    match throttled(&state, &key, MAX_CHECKIN_FAILURES).await {
+        Ok(true) => {
             let mut page = StaffPage::anonymous(l, "/hadir", &form.csrf, l.pick("Daftar hadir", "Check-in"));
             page.error = Some(
                 l.pick("Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Try again later.").into(),
             );
             return page.render(StatusCode::TOO_MANY_REQUESTS);
         }
-        Ok(_) => {}
-        Err(error) => return internal(error),
+        Ok(false) => {}
+        Err(response) => return response,
     }
     match casework::check_in(state.store.as_ref(), &token, &form.nip, at).await {
         Ok(Some((session, person))) => {
@@ -453,11 +444,8 @@ pub async fn checkin(State(state): State<AppState>, Path(token): Path<String>, r
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(AccessError::Invalid(errors)) => {
-            let now = at.unix_timestamp();
-            if let Err(error) =
-                state.store.record_login_failure(std::slice::from_ref(&key), now, now - 2 * window).await
-            {
-                return internal(error);
+            if let Err(response) = count_failure(&state, &key).await {
+                return response;
             }
             let mut page = StaffPage::anonymous(l, "/hadir", &form.csrf, l.pick("Daftar hadir", "Check-in"))
                 .section(Section::Form(checkin_form(l, &token)));
