@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod duplicate;
 pub mod election;
+pub mod export;
 pub mod ident;
 pub mod intake;
 pub mod locale;

@@ -73,7 +73,7 @@ pub struct UnitCoverage {
 
 /// A socialisation session on neutrality.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRecord {
+pub struct Briefing {
     pub id: String,
     pub election_id: String,
     pub title: String,
@@ -95,7 +95,7 @@ pub struct SessionRecord {
     pub created_at: OffsetDateTime,
 }
 
-impl SessionRecord {
+impl Briefing {
     pub fn canonical(&self) -> String {
         json!([
             self.election_id,
@@ -148,14 +148,14 @@ pub trait PactStore: Send + Sync {
     async fn pact_coverage(&self, election_id: &str, agency: &str) -> StoreResult<Vec<UnitCoverage>>;
 
     /// Adds a session. Audited.
-    async fn create_socialisation(&self, ctx: &AuditContext, session: &SessionRecord) -> StoreResult<()>;
+    async fn create_socialisation(&self, ctx: &AuditContext, session: &Briefing) -> StoreResult<()>;
 
     /// An election's sessions for an agency (all agencies when `None`), latest first.
-    async fn socialisations(&self, election_id: &str, agency: Option<&str>) -> StoreResult<Vec<SessionRecord>>;
+    async fn socialisations(&self, election_id: &str, agency: Option<&str>) -> StoreResult<Vec<Briefing>>;
 
-    async fn socialisation(&self, id: &str) -> StoreResult<Option<SessionRecord>>;
+    async fn socialisation(&self, id: &str) -> StoreResult<Option<Briefing>>;
 
-    async fn socialisation_by_token(&self, token: &str) -> StoreResult<Option<SessionRecord>>;
+    async fn socialisation_by_token(&self, token: &str) -> StoreResult<Option<Briefing>>;
 
     /// Adds attendees (persons already there are skipped) with one audit entry; returns how many were added.
     async fn record_attendance(
@@ -168,7 +168,7 @@ pub trait PactStore: Send + Sync {
     ) -> StoreResult<u64>;
 
     /// The sessions a person attended, latest first.
-    async fn sessions_attended(&self, person_id: i64) -> StoreResult<Vec<SessionRecord>>;
+    async fn sessions_attended(&self, person_id: i64) -> StoreResult<Vec<Briefing>>;
 
     /// A session's attendees, by unit and name.
     async fn attendees(&self, session_id: &str) -> StoreResult<Vec<Attendee>>;

@@ -95,9 +95,9 @@ pub type SessionRow = (
     OffsetDateTime,
 );
 
-pub fn session(row: SessionRow) -> StoreResult<crate::pacts::SessionRecord> {
+pub fn session(row: SessionRow) -> StoreResult<crate::pacts::Briefing> {
     let list = |text: &str| serde_json::from_str::<Vec<String>>(text).map_err(|_| corrupt("a session list"));
-    Ok(crate::pacts::SessionRecord {
+    Ok(crate::pacts::Briefing {
         speakers: list(&row.7)?,
         units: list(&row.8)?,
         items: list(&row.9)?,
@@ -230,7 +230,7 @@ macro_rules! impl_pact_store {
             async fn create_socialisation(
                 &self,
                 ctx: &$crate::accounts::AuditContext,
-                record: &$crate::pacts::SessionRecord,
+                record: &$crate::pacts::Briefing,
             ) -> $crate::StoreResult<()> {
                 use $crate::shared_pacts::*;
                 let list = |items: &[String]| serde_json::to_string(items).expect("strings serialise");
@@ -271,14 +271,14 @@ macro_rules! impl_pact_store {
                 &self,
                 election_id: &str,
                 agency: Option<&str>,
-            ) -> $crate::StoreResult<Vec<$crate::pacts::SessionRecord>> {
+            ) -> $crate::StoreResult<Vec<$crate::pacts::Briefing>> {
                 use $crate::shared_pacts::*;
                 let rows: Vec<SessionRow> =
                     sqlx::query_as(SESSIONS_OF).bind(election_id).bind(agency).fetch_all(self.reader()).await?;
                 rows.into_iter().map(session).collect()
             }
 
-            async fn socialisation(&self, id: &str) -> $crate::StoreResult<Option<$crate::pacts::SessionRecord>> {
+            async fn socialisation(&self, id: &str) -> $crate::StoreResult<Option<$crate::pacts::Briefing>> {
                 use $crate::shared_pacts::*;
                 let row: Option<SessionRow> =
                     sqlx::query_as(SESSION_BY_ID).bind(id).fetch_optional(self.reader()).await?;
@@ -288,7 +288,7 @@ macro_rules! impl_pact_store {
             async fn socialisation_by_token(
                 &self,
                 token: &str,
-            ) -> $crate::StoreResult<Option<$crate::pacts::SessionRecord>> {
+            ) -> $crate::StoreResult<Option<$crate::pacts::Briefing>> {
                 use $crate::shared_pacts::*;
                 let row: Option<SessionRow> =
                     sqlx::query_as(SESSION_BY_TOKEN).bind(token).fetch_optional(self.reader()).await?;
@@ -327,10 +327,7 @@ macro_rules! impl_pact_store {
                 Ok(added)
             }
 
-            async fn sessions_attended(
-                &self,
-                person_id: i64,
-            ) -> $crate::StoreResult<Vec<$crate::pacts::SessionRecord>> {
+            async fn sessions_attended(&self, person_id: i64) -> $crate::StoreResult<Vec<$crate::pacts::Briefing>> {
                 use $crate::shared_pacts::*;
                 let rows: Vec<SessionRow> =
                     sqlx::query_as(SESSIONS_ATTENDED).bind(person_id).fetch_all(self.reader()).await?;

@@ -143,3 +143,99 @@ fn start_cluster() -> String {
         .expect("start the cluster watchdog");
     format!("postgres://postgres@127.0.0.1:{port}/postgres")
 }
+
+/// The "today" of [`generate_cases`]: events fall in the 120 days before it, deadlines within 20 days of it.
+pub const GENERATED_TODAY: time::Date = time::macros::date!(2024 - 11 - 20);
+
+/// Writes `count` generated cases (after the reference data and the demo scenario) through `create_case`, the
+/// production path with its audit entry, spread the way reports are: a third in West Java, a sixth of those in
+/// Kabupaten Bandung, the rest across the country. Seeded: every store gets the same cases. Returns the time taken.
+pub async fn generate_cases(store: &dyn crate::Store, count: usize) -> std::time::Duration {
+    use crate::cases::{CaseEvent, CaseRecord, NewCase, ReportedPerson};
+    use netra_core::clock::ClockKind;
+    use netra_core::intake::CaseOrigin;
+    use netra_core::region::{RegionCode, RegionLevel};
+    use netra_core::workflow::{CaseSnapshot, CaseState, RunningClock, WorkflowRules};
+    const TODAY: time::Date = GENERATED_TODAY;
+    let started = std::time::Instant::now();
+    let now = time::macros::datetime!(2024-11-20 09:00 +7);
+    crate::ensure_reference_data(store, now).await.unwrap();
+    crate::demo::seed(store, now).await.unwrap();
+    let agencies: Vec<String> = store.agencies().await.unwrap().into_iter().map(|a| a.id).collect();
+    let regencies: Vec<RegionCode> =
+        netra_core::builtin::regions().iter().filter(|r| r.level() == RegionLevel::Regency).map(|r| r.code).collect();
+    let west_java: Vec<RegionCode> =
+        regencies.iter().filter(|r| r.province_code() == RegionCode::province(32)).copied().collect();
+    let catalogue = netra_core::builtin::catalogue();
+    let codes: Vec<&str> = catalogue.items().iter().map(|i| i.code.as_str()).collect();
+    let rules = WorkflowRules::builtin();
+    let bkn_pusat = store.offices().await.unwrap().into_iter().find(|o| o.name.contains("Pusat")).map(|o| o.id);
+    let mut rng = netra_core::rng::SplitMix(0x5eed_1234_abcd_0001);
+    let ctx = crate::AuditContext::system(now);
+    for n in 0..count {
+        let region = match rng.below(6) {
+            0 => RegionCode::parse("32.04").unwrap(),
+            1 => west_java[rng.below(west_java.len())],
+            _ => regencies[rng.below(regencies.len())],
+        };
+        let occurred_on = TODAY - time::Duration::days(rng.below(120) as i64);
+        let mut snapshot = CaseSnapshot::new(occurred_on, rules).unwrap();
+        snapshot.state = CaseState::ALL[1 + rng.below(CaseState::ALL.len() - 1)];
+        if !snapshot.state.is_terminal() {
+            let due_on = TODAY + time::Duration::days(rng.below(40) as i64 - 20);
+            snapshot.clocks = vec![RunningClock { kind: ClockKind::Kajian, started_on: occurred_on, due_on }];
+        }
+        let forwarded =
+            matches!(snapshot.state.holder(), netra_core::workflow::Holder::Bkn | netra_core::workflow::Holder::Ppk);
+        let agency = agencies[rng.below(agencies.len())].clone();
+        let items: Vec<String> = (0..1 + rng.below(2)).map(|_| codes[rng.below(codes.len())].to_string()).collect();
+        let id = uuid::Uuid::now_v7().to_string();
+        let case = CaseRecord {
+            id: id.clone(),
+            number: String::new(),
+            origin: if n % 5 == 0 { CaseOrigin::Finding } else { CaseOrigin::OnlineReport },
+            snapshot,
+            election_id: Some("pilkada-2024".into()),
+            occurred_on,
+            known_on: occurred_on,
+            received_on: occurred_on,
+            region,
+            place: String::new(),
+            latitude: None,
+            longitude: None,
+            description: format!("Kasus bangkitan {n}: ASN mengunggah dukungan kepada pasangan calon."),
+            person: ReportedPerson { name: format!("ASN Bangkitan {n}"), ..Default::default() },
+            agency_id: Some(agency.clone()),
+            links: Vec::new(),
+            items,
+            bawaslu_office_id: None,
+            // BKN's scope follows the forwarding: a forwarded case names its BKN office.
+            bkn_office_id: if forwarded { bkn_pusat.clone() } else { None },
+            ppk_agency_id: forwarded.then(|| agency.clone()),
+            merged_into: None,
+            registry_person_id: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let event = CaseEvent {
+            case_id: id,
+            seq: 0,
+            action: "record_finding".into(),
+            from_state: CaseState::EventKnown,
+            to_state: case.snapshot.state,
+            on: occurred_on,
+            actor: "system".into(),
+            office_id: None,
+            detail: "{}".into(),
+            at: now,
+        };
+        let new =
+            NewCase { case, report: None, evidence: Vec::new(), event, notifications: Vec::new(), from_post: None };
+        store.create_case(&ctx, &new).await.unwrap();
+        if (n + 1) % 10_000 == 0 {
+            eprintln!("  {} cases ({:.0} s)", n + 1, started.elapsed().as_secs_f64());
+        }
+    }
+    started.elapsed()
+}

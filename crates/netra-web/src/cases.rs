@@ -61,6 +61,9 @@ fn parse_date(text: &str) -> Option<time::Date> {
 /// `/kasus` filters; all optional.
 #[derive(Debug, Deserialize, Default)]
 pub struct ListQuery {
+    /// For `/kasus/ekspor`: `csv` (default) or `xlsx`.
+    #[serde(default)]
+    pub(crate) format: String,
     #[serde(default)]
     tab: String,
     #[serde(default)]
@@ -113,7 +116,11 @@ const TABS: [(&str, &str, &str); 5] = [
 ];
 
 /// Parses the filters into a query; each bad filter is a field error.
-fn list_query(query: &ListQuery, desk: &CaseDesk<'_>, today: time::Date) -> Result<CaseQuery, Vec<FieldError>> {
+pub(crate) fn list_query(
+    query: &ListQuery,
+    desk: &CaseDesk<'_>,
+    today: time::Date,
+) -> Result<CaseQuery, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut out = CaseQuery::new(desk.scope().clone());
     out.limit = PAGE_SIZE;
@@ -290,6 +297,20 @@ async fn list_page(
             "Cases within your office's jurisdiction. Deadlines count calendar or working days as their rule says.",
         ))
         .section(Section::Nav(tabs))
+        .section(Section::Links(
+            ["csv", "xlsx"]
+                .into_iter()
+                .map(|format| {
+                    let tab = if query.tab.is_empty() { "semua" } else { query.tab.as_str() };
+                    let link = query.link(tab, None).replacen("/kasus?", &format!("/kasus/ekspor?format={format}&"), 1);
+                    (
+                        link,
+                        format!("{} {}", l.pick("Unduh daftar ini sebagai", "Download this list as"), format.to_uppercase()),
+                        l.pick("semua halaman, dengan saringan yang sama", "every page, with the same filters").to_string(),
+                    )
+                })
+                .collect(),
+        ))
         .section(Section::Form(
             FormSpec::new(
                 "/kasus",

@@ -21,6 +21,7 @@ mod admin;
 mod api;
 pub mod auth;
 mod cases;
+mod export;
 
 pub use cases::candidate_set;
 mod pacts;
@@ -177,6 +178,7 @@ fn routes() -> Routes {
         .add("POST", "/paslon/{id}", Staff, post(admin::pair_update))
         .add("POST", "/paslon/{id}/hapus", Staff, post(admin::pair_delete))
         .add("GET", "/kasus", Staff, get(cases::list))
+        .add("GET", "/kasus/ekspor", Staff, get(export::export))
         .add("GET", "/kasus/baru", Staff, get(cases::intake_form))
         .add("POST", "/kasus/baru", Staff, post(cases::intake_submit).layer(upload_limit()))
         .add("GET", "/kasus/{id}", Staff, get(cases::show))

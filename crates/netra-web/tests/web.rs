@@ -861,7 +861,7 @@ async fn objects(app: &Staffed) -> Objects {
     }
     let (batch_in, post_in) = patrol_batch(app, &in_office.id, "32.04", "patroli-bdg.csv", &asn[0]).await;
     let (batch_out, post_out) = patrol_batch(app, &out_office.id, "35.78", "patroli-sby.csv", &asn[1]).await;
-    let session = |agency: &str, id: &str| netra_store::pacts::SessionRecord {
+    let session = |agency: &str, id: &str| netra_store::pacts::Briefing {
         id: id.into(),
         election_id: "pilkada-2024".into(),
         title: format!("Sosialisasi {agency}"),
@@ -1095,6 +1095,7 @@ fn cases() -> Vec<Case> {
         case("POST", "/paslon/{id}/hapus", EDITORS, true, FreshPair, None),
         case("POST", "/keluar", ALL, false, Nothing, None),
         case("GET", "/kasus", CASE_ROLES, true, Nothing, Some(("Dedi Matriks", "Eko Matriks"))),
+        case("GET", "/kasus/ekspor", CASE_ROLES, true, Nothing, Some(("Dedi Matriks", "Eko Matriks"))),
         case("GET", "/kasus/baru", BAWASLU, false, Nothing, None),
         case("POST", "/kasus/baru", BAWASLU, true, Nothing, None),
         case("GET", "/kasus/{id}", CASE_ROLES, true, AtPpk, Some(("Dedi Matriks", "Eko Matriks"))),
@@ -2426,4 +2427,67 @@ async fn a_session_checks_attendees_in_by_qr_and_scores_their_quiz() {
     let page = app.request("GET", &page_path, Some(&cookie), &[]).await;
     assert!(page.body.contains("Taufik Rahman") && page.body.contains("<td>2/5</td>"), "{}", page.body);
     assert!(page.body.contains("<td>Dinas Pendidikan</td><td>1</td><td>40%</td>"), "per unit");
+}
+
+// ----- Exports -----
+
+#[tokio::test]
+async fn the_case_list_exports_as_xlsx_and_csv_with_formulas_as_text_and_only_in_scope() {
+    let app = Staffed::spawn().await;
+    let payload = "=HYPERLINK(\"http://contoh.invalid\",\"klik\")";
+    for (region, person) in
+        [("32.04", payload), ("32.04.05", "Asep Sunandar"), ("32.04", "@SUM(1+1)"), ("35.78", "Orang Surabaya")]
+    {
+        file_report(&app, region, person, None, fresh_day(), NOW).await;
+    }
+    let (token, _) = app.session_for("bawaslu.kabbandung").await;
+    let cookie = session_cookie(&token);
+    let user = app.store().user_by_username("bawaslu.kabbandung").await.unwrap().unwrap();
+    let principal = netra_store::access::Principal::load(app.store().as_ref(), &user.id).await.unwrap().unwrap();
+    let listed = principal
+        .case_desk(app.store())
+        .unwrap()
+        .list(netra_store::cases::CaseQuery::new(principal.case_scope()))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 3, "the Surabaya case is out of scope");
+
+    let reply = app.request("GET", "/kasus/ekspor?format=xlsx", Some(&cookie), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.headers["content-disposition"].to_str().unwrap().contains(".xlsx"));
+    let response = router(app.app.state.clone())
+        .oneshot(
+            Request::get("/kasus/ekspor?format=xlsx")
+                .header("host", "netra.test")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0][0], "Nomor");
+    let exported: Vec<(String, String)> = rows[1..].iter().map(|r| (r[0].clone(), r[5].clone())).collect();
+    let expected: Vec<(String, String)> = listed.iter().map(|c| (c.number.clone(), c.person_name.clone())).collect();
+    assert_eq!(exported, expected, "the export is the case list, in its order");
+    assert!(exported.iter().any(|(_, person)| person == payload), "the payload is kept as written text");
+    let formulas = book.worksheet_formula(&book.sheet_names()[0].clone()).unwrap();
+    assert!(formulas.used_cells().next().is_none(), "no cell is a formula");
+
+    let reply = app.request("GET", "/kasus/ekspor?format=csv", Some(&cookie), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.starts_with('\u{feff}'), "a byte-order mark for spreadsheets");
+    let mut reader = csv::Reader::from_reader(reply.body.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 3);
+    let people: Vec<&str> = records.iter().map(|r| &r[5]).collect();
+    assert!(people.contains(&format!("'{payload}").as_str()), "{people:?}");
+    assert!(people.contains(&"'@SUM(1+1)") && people.contains(&"Asep Sunandar"), "{people:?}");
+    assert!(!reply.body.contains("Orang Surabaya"));
+    let bad = app.request("GET", "/kasus/ekspor?format=pdf", Some(&cookie), &[]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use super::pacts::{PactDesk, read_attendance};
 use crate::Store;
 use crate::access::{AccessError, AccessResult, FieldError};
-use crate::pacts::{Attendee, CheckIn, SessionRecord};
+use crate::pacts::{Attendee, Briefing, CheckIn};
 use crate::registry::PersonRecord;
 
 /// A session as entered in the form.
@@ -47,7 +47,7 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 /// The quiz of a session: the same questions for everyone in it.
-pub fn session_quiz(session: &SessionRecord) -> Vec<Question> {
+pub fn session_quiz(session: &Briefing) -> Vec<Question> {
     let seed = session.checkin_token.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
     quiz(netra_core::builtin::catalogue(), &session.items, seed)
 }
@@ -65,7 +65,7 @@ impl PactDesk<'_> {
     }
 
     /// Whether the principal may see a session: managers all, agency admins their agency's.
-    async fn covers_session(&self, session: &SessionRecord) -> AccessResult<bool> {
+    async fn covers_session(&self, session: &Briefing) -> AccessResult<bool> {
         if self.principal().role().can(Permission::ManagePacts) {
             return Ok(true);
         }
@@ -74,7 +74,7 @@ impl PactDesk<'_> {
     }
 
     /// Schedules a session; every problem is named by its field.
-    pub async fn create_session(&self, input: &SessionInput, now: OffsetDateTime) -> AccessResult<SessionRecord> {
+    pub async fn create_session(&self, input: &SessionInput, now: OffsetDateTime) -> AccessResult<Briefing> {
         let agency = self.session_agency(&input.agency_id).await?;
         let mut errors = Vec::new();
         if self.store().election(input.election_id.trim()).await?.is_none() {
@@ -120,7 +120,7 @@ impl PactDesk<'_> {
         let (Some(held_on), true) = (held_on, errors.is_empty()) else { return Err(AccessError::Invalid(errors)) };
         let mut token = [0u8; 16];
         getrandom::fill(&mut token).map_err(|e| AccessError::Store(crate::StoreError::Config(e.to_string())))?;
-        let session = SessionRecord {
+        let session = Briefing {
             id: uuid::Uuid::now_v7().to_string(),
             election_id: input.election_id.trim().to_string(),
             title: title.to_string(),
@@ -140,7 +140,7 @@ impl PactDesk<'_> {
     }
 
     /// The election's sessions the principal may see.
-    pub async fn sessions(&self, election_id: &str) -> AccessResult<Vec<SessionRecord>> {
+    pub async fn sessions(&self, election_id: &str) -> AccessResult<Vec<Briefing>> {
         if self.principal().role().can(Permission::ManagePacts) {
             return Ok(self.store().socialisations(election_id, None).await?);
         }
@@ -149,7 +149,7 @@ impl PactDesk<'_> {
     }
 
     /// A session with its attendees, or `NotFound` outside the principal's reach.
-    pub async fn session(&self, id: &str) -> AccessResult<(SessionRecord, Vec<Attendee>)> {
+    pub async fn session(&self, id: &str) -> AccessResult<(Briefing, Vec<Attendee>)> {
         let session = self.store().socialisation(id).await?.ok_or(AccessError::NotFound)?;
         if !self.covers_session(&session).await? {
             return Err(AccessError::NotFound);
@@ -198,7 +198,7 @@ impl PactDesk<'_> {
 /// The registry person of a NIP who may attend a session (of the session's agency), or the reason not.
 async fn attendee_of(
     store: &dyn Store,
-    session: &SessionRecord,
+    session: &Briefing,
     nip: &str,
 ) -> Result<Result<PersonRecord, (String, String)>, crate::StoreError> {
     let number = match EmployeeNumber::parse(nip) {
@@ -225,7 +225,7 @@ pub async fn check_in(
     token: &str,
     nip: &str,
     now: OffsetDateTime,
-) -> Result<Option<(SessionRecord, PersonRecord)>, AccessError> {
+) -> Result<Option<(Briefing, PersonRecord)>, AccessError> {
     let Some(session) = store.socialisation_by_token(token.trim()).await? else { return Ok(None) };
     let person = attendee_of(store, &session, nip)
         .await?
