@@ -25,6 +25,13 @@ pub struct ReportedPerson {
     pub nip: Option<String>,
 }
 
+/// Aggregates only: what the public transparency page is made from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicCounts {
+    pub by_act: Vec<(String, Option<String>, u64)>,
+    pub cases: Vec<(String, u64)>,
+}
+
 /// A case as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseRecord {
@@ -472,6 +479,10 @@ pub trait CaseStore: Send + Sync {
     ) -> StoreResult<()>;
 
     async fn list_cases(&self, query: &CaseQuery) -> StoreResult<Vec<CaseSummary>>;
+
+    /// Counts for the public transparency page, over cases not merged into another: per province and confirmed
+    /// act (`None`: no act confirmed yet; a case with two acts counts under each), and cases per province.
+    async fn public_counts(&self) -> StoreResult<PublicCounts>;
     /// Open, unmerged cases in `regency` (or `province` when the regency is unknown) whose event date lies in
     /// `from..=to`, except `exclude`: the candidates for duplicate detection.
     async fn cases_near(

@@ -46,6 +46,10 @@ pub const CASE_UPDATE: &str = "UPDATE case_file SET state = $2, holder = $3, sna
 pub const COUNTER_NEXT: &str = "INSERT INTO case_counter (year, value) VALUES ($1, 1) ON CONFLICT (year) \
     DO UPDATE SET value = case_counter.value + 1 RETURNING value";
 
+pub const PUBLIC_BY_ACT: &str = "SELECT c.province_code, a.act, COUNT(*) FROM case_file c \
+    LEFT JOIN case_act a ON a.case_id = c.case_id WHERE c.merged_into IS NULL GROUP BY c.province_code, a.act";
+pub const PUBLIC_CASES: &str =
+    "SELECT province_code, COUNT(*) FROM case_file WHERE merged_into IS NULL GROUP BY province_code";
 pub const ACTS_DELETE: &str = "DELETE FROM case_act WHERE case_id = $1";
 pub const ACT_INSERT: &str = "INSERT INTO case_act (case_id, act) VALUES ($1, $2)";
 
@@ -743,6 +747,17 @@ macro_rules! impl_case_store {
                 Self::append_audit(&mut tx, ctx, record).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn public_counts(&self) -> $crate::StoreResult<$crate::cases::PublicCounts> {
+                use $crate::shared_cases::*;
+                let by_act: Vec<(String, Option<String>, i64)> =
+                    sqlx::query_as(PUBLIC_BY_ACT).fetch_all(self.reader()).await?;
+                let cases: Vec<(String, i64)> = sqlx::query_as(PUBLIC_CASES).fetch_all(self.reader()).await?;
+                Ok($crate::cases::PublicCounts {
+                    by_act: by_act.into_iter().map(|(p, a, n)| (p, a, n as u64)).collect(),
+                    cases: cases.into_iter().map(|(p, n)| (p, n as u64)).collect(),
+                })
             }
 
             async fn case_events(&self, case_id: &str) -> $crate::StoreResult<Vec<$crate::cases::CaseEvent>> {

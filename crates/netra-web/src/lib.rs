@@ -31,6 +31,7 @@ pub mod registry;
 pub mod report;
 mod sessions;
 pub mod staff;
+mod transparency;
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -121,6 +122,7 @@ fn routes() -> Routes {
         .add("POST", "/lapor", Public, post(report::submit).layer(upload_limit()))
         .add("GET", "/lapor/status", Public, get(report::status_form_page))
         .add("GET", "/boleh-atau-tidak", Public, get(pacts::self_check))
+        .add("GET", "/transparansi", Public, get(transparency::page))
         .add("GET", "/hadir/{token}", Public, get(sessions::checkin_page))
         .add("POST", "/hadir/{token}", Public, post(sessions::checkin))
         .add("POST", "/hadir/{token}/kuis", Public, post(sessions::answer))

@@ -2491,3 +2491,27 @@ async fn the_case_list_exports_as_xlsx_and_csv_with_formulas_as_text_and_only_in
     let bad = app.request("GET", "/kasus/ekspor?format=pdf", Some(&cookie), &[]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_transparency_page_publishes_aggregates_and_withholds_small_counts() {
+    let app = Staffed::spawn().await;
+    for n in 0..6 {
+        file_report(&app, "32.04", &format!("Rahasia Bandung {n}"), None, fresh_day(), NOW).await;
+    }
+    for n in 0..2 {
+        file_report(&app, "35.78", &format!("Rahasia Surabaya {n}"), None, fresh_day(), NOW).await;
+    }
+    let page = app.request("GET", "/transparansi", None, &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Rahasia") && !page.body.contains("NTR-"), "aggregates only");
+    // Surabaya's 2 is small; Bandung's 6 is withheld with it, or it would follow from the national 8.
+    let row = |name: &str| {
+        let at = page.body.find(&format!("<td>{name}</td>")).unwrap_or_else(|| panic!("a row for {name}"));
+        let end = page.body[at..].find("</tr>").unwrap() + at;
+        page.body[at..end].to_string()
+    };
+    assert!(row("Jawa Timur").contains("<td>•</td>"), "{}", row("Jawa Timur"));
+    let west_java = row("Jawa Barat");
+    assert!(!west_java.contains("<td>6</td>"), "{west_java}");
+    assert!(row("Indonesia").ends_with("<td>8</td><td>8</td>"), "{}", row("Indonesia"));
+}
