@@ -24,6 +24,9 @@ mod tests {
     }
 }
 
+/// The smallest count a public table shows; smaller non-zero counts are withheld ([`suppress`]).
+pub const MIN_PUBLISHED_COUNT: u64 = 5;
+
 /// A cell of a published table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublicCell {

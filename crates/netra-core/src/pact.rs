@@ -15,6 +15,20 @@ use sha2::{Digest, Sha256};
 
 const TEXTS: &str = include_str!("../../../data/pact/texts.toml");
 
+/// How long a one-time signing code issued by an agency admin stays valid.
+pub const CODE_VALIDITY: time::Duration = time::Duration::days(14);
+
+/// The share of a unit's civil servants who should have signed the pact (and attended a briefing); coverage pages
+/// mark units below it.
+pub const COVERAGE_THRESHOLD: f64 = 0.8;
+
+/// Whether a registry person's `instansi` names the agency called `agency_name` in Netra (case and surrounding
+/// spaces aside): who an agency admin acts for, who may attend an agency's briefing. Coverage counts in SQL with
+/// the same rule (`lower(agency) = lower(name)`).
+pub fn same_agency(instansi: &str, agency_name: &str) -> bool {
+    instansi.trim().eq_ignore_ascii_case(agency_name.trim())
+}
+
 /// What is signed: the integrity pact (signed one by one or from a ceremony's attendance list) or the declaration
 /// read out at an apel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -368,6 +382,12 @@ mod tests {
             method: SigningMethod::SelfService,
             occasion: String::new(),
         }
+    }
+
+    #[test]
+    fn an_agency_is_matched_by_name_regardless_of_case_and_spaces() {
+        assert!(same_agency("Pemerintah Kabupaten Bandung", " pemerintah kabupaten bandung "));
+        assert!(!same_agency("Pemerintah Kabupaten Bandung", "Pemerintah Kota Bandung"));
     }
 
     #[test]

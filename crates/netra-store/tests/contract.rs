@@ -963,7 +963,7 @@ async fn pacts_are_signed_verified_offline_and_survive_key_rotation(store: Arc<d
     let issued = desk.issue_code("pilkada-2024", "199006052015031006", NOW).await.unwrap();
     let refused = casework::sign_with_code(store.as_ref(), &keys, "197503122000031001", &issued.code, NOW).await;
     assert_eq!(refused.unwrap_err(), SignError::Refused, "another NIP with the code");
-    let later = NOW + netra_store::casework::CODE_VALIDITY + time::Duration::minutes(1);
+    let later = NOW + netra_core::pact::CODE_VALIDITY + time::Duration::minutes(1);
     let expired = casework::sign_with_code(store.as_ref(), &keys, "199006052015031006", &issued.code, later).await;
     assert_eq!(expired.unwrap_err(), SignError::Refused, "an expired code");
     let taufik =

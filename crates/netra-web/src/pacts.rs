@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use netra_core::Locale;
 use netra_core::access::Permission;
-use netra_core::pact::{PactKind, PactText};
+use netra_core::pact::{COVERAGE_THRESHOLD, PactKind, PactText};
 use netra_store::access::{AccessError, FieldError};
 use netra_store::casework::{self, SignError, Verification};
 use serde::Deserialize;
@@ -542,16 +542,16 @@ pub async fn coverage(
     };
     let total = coverage.total();
     let below = |u: &netra_store::pacts::UnitCoverage| {
-        share(u.signed, u.persons) < casework::COVERAGE_THRESHOLD
-            || share(u.attended, u.persons) < casework::COVERAGE_THRESHOLD
+        share(u.signed, u.persons) < COVERAGE_THRESHOLD || share(u.attended, u.persons) < COVERAGE_THRESHOLD
     };
+    let threshold = format!("{:.0}%", COVERAGE_THRESHOLD * 100.0);
     let mark = |u: &netra_store::pacts::UnitCoverage| {
         let mut notes = Vec::new();
-        if share(u.signed, u.persons) < casework::COVERAGE_THRESHOLD {
-            notes.push(l.pick("pakta di bawah 80%", "pact below 80%"));
+        if share(u.signed, u.persons) < COVERAGE_THRESHOLD {
+            notes.push(format!("{} {threshold}", l.pick("pakta di bawah", "pact below")));
         }
-        if share(u.attended, u.persons) < casework::COVERAGE_THRESHOLD {
-            notes.push(l.pick("sosialisasi di bawah 80%", "briefings below 80%"));
+        if share(u.attended, u.persons) < COVERAGE_THRESHOLD {
+            notes.push(format!("{} {threshold}", l.pick("sosialisasi di bawah", "briefings below")));
         }
         notes.join("; ")
     };
@@ -574,20 +574,22 @@ pub async fn coverage(
         election,
         coverage.units.iter().filter(|u| below(u)).count(),
         l.pick("unit di bawah", "units below"),
-        "80%"
+        threshold
     ));
     page.section(Section::Table(Table {
         caption: l
             .pick(
-                "ASN aktif per unit kerja yang telah menandatangani pakta pemilihan ini (versi mana pun)",
-                "Active civil servants per unit who signed this election's pact (any version)",
+                "ASN aktif per unit kerja yang telah menandatangani pakta pemilihan ini (versi mana pun) dan menghadiri sosialisasinya",
+                "Active civil servants per unit who signed this election's pact (any version) and attended its briefings",
             )
             .into(),
         headers: vec![
             l.pick("Unit kerja", "Unit").into(),
             l.pick("ASN aktif", "Active civil servants").into(),
             l.pick("Menandatangani", "Signed").into(),
-            l.pick("Cakupan", "Coverage").into(),
+            l.pick("Cakupan pakta", "Pact coverage").into(),
+            l.pick("Hadir sosialisasi", "Attended a briefing").into(),
+            l.pick("Cakupan sosialisasi", "Briefing coverage").into(),
             l.pick("Catatan", "Note").into(),
         ],
         rows,

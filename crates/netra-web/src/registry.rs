@@ -207,7 +207,7 @@ async fn confirmed_sections(state: &AppState, case: &CaseRecord, id: i64, may_ch
     match state.store.registry_person(id).await.ok().flatten() {
         Some(person) => {
             let status = format!("{} ({})", person.employment_kind, person.employment_state);
-            sections.push(Section::Facts(vec![
+            let mut facts = vec![
                 (l.pick("Dipastikan sebagai", "Confirmed as").into(), person.display_name()),
                 ("NIP".into(), person.nip.clone()),
                 (l.pick("Status kepegawaian", "Employment").into(), status),
@@ -227,8 +227,9 @@ async fn confirmed_sections(state: &AppState, case: &CaseRecord, id: i64, may_ch
                     l.pick("Wilayah", "Region").into(),
                     RegionCode::parse(&person.region_code).map_or(person.region_code.clone(), |c| region_name(&c)),
                 ),
-            ]));
-            // Prevention: whether this person had signed a pact (issue 7), linked to its public verification.
+            ];
+            // Prevention (issue 7): the pacts this person signed, with the codes that verify them at /verifikasi,
+            // and the briefings they attended.
             let signed = state.store.pact_signatures_of(id).await.unwrap_or_default();
             let pacts = if signed.is_empty() {
                 l.pick("belum pernah menandatangani pakta integritas", "has never signed an integrity pact").to_string()
@@ -262,10 +263,9 @@ async fn confirmed_sections(state: &AppState, case: &CaseRecord, id: i64, may_ch
                     .collect::<Vec<_>>()
                     .join("; ")
             };
-            if let Some(Section::Facts(facts)) = sections.last_mut() {
-                facts.push((l.pick("Pakta integritas", "Integrity pact").into(), pacts));
-                facts.push((l.pick("Sosialisasi", "Briefings").into(), briefings));
-            }
+            facts.push((l.pick("Pakta integritas", "Integrity pact").into(), pacts));
+            facts.push((l.pick("Sosialisasi", "Briefings").into(), briefings));
+            sections.push(Section::Facts(facts));
             let history = state.store.registry_history(id).await.unwrap_or_default();
             if !history.is_empty() {
                 sections.push(Section::Table(Table {

@@ -19,6 +19,9 @@ use crate::patrol::{read_data_upload, upload_file};
 use crate::report::{csrf_for, with_csrf_cookie};
 use crate::staff::{Cell, Field, FieldKind, FormSpec, Section, StaffPage, Table, internal, now, refusal};
 
+/// The quiz form's answer fields, one per question (the length ties them to the quiz at compile time).
+const ANSWER_FIELDS: [&str; netra_core::quiz::QUESTIONS] = ["q0", "q1", "q2", "q3", "q4"];
+
 /// Failed check-ins per client address before a pause: a wrong NIP tells whether it belongs to the agency.
 const MAX_CHECKIN_FAILURES: u64 = 20;
 
@@ -416,15 +419,14 @@ pub async fn checkin(State(state): State<AppState>, Path(token): Path<String>, r
         Ok(Some((session, person))) => {
             let questions = casework::session_quiz(&session);
             let mut fields = vec![Field::new("nip", "", FieldKind::Hidden, person.nip.clone())];
-            let names = ["q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7"];
-            for (i, question) in questions.iter().enumerate().take(names.len()) {
+            for (i, question) in questions.iter().enumerate().take(ANSWER_FIELDS.len()) {
                 let options = vec![
                     (String::new(), l.pick("— pilih —", "— choose —").to_string()),
                     ("boleh".to_string(), l.pick("Boleh", "Allowed").to_string()),
                     ("tidak".to_string(), l.pick("Tidak boleh", "Not allowed").to_string()),
                 ];
                 fields.push(Field::new(
-                    names[i],
+                    ANSWER_FIELDS[i],
                     format!("{}. {}", i + 1, question.situation(l)),
                     FieldKind::Select(options),
                     "",
@@ -464,8 +466,9 @@ pub async fn answer(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let l = locale_of(&headers, None);
-    let answers: Vec<Option<bool>> = (0..8)
-        .map(|i| match field_of(&form, &format!("q{i}")).as_str() {
+    let answers: Vec<Option<bool>> = ANSWER_FIELDS
+        .iter()
+        .map(|name| match field_of(&form, name).as_str() {
             "boleh" => Some(true),
             "tidak" => Some(false),
             _ => None,

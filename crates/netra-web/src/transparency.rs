@@ -6,15 +6,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use netra_core::catalogue::ActLabel;
-use netra_core::export::{PublicCell, suppress};
+use netra_core::export::{MIN_PUBLISHED_COUNT, PublicCell, suppress};
 use netra_core::region::RegionCode;
 
 use crate::AppState;
 use crate::auth::locale_of;
 use crate::staff::{Cell, Section, StaffPage, Table, internal};
-
-/// The smallest count published.
-pub const MIN_PUBLISHED: u64 = 5;
 
 /// `GET /transparansi`.
 pub async fn page(State(state): State<AppState>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
@@ -45,7 +42,7 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap, uri: axum::
     let mut totals: Vec<u64> = (0..columns).map(|c| table.iter().map(|row| row[c]).sum()).collect();
     totals.push(total_cases);
     table.push(totals);
-    let cells = suppress(&table, MIN_PUBLISHED);
+    let cells = suppress(&table, MIN_PUBLISHED_COUNT);
     let mut headers = vec![l.pick("Provinsi", "Province").to_string()];
     headers.extend(ActLabel::ALL.iter().map(|a| a.describe(l).to_string()));
     headers.push(l.pick("Belum ditentukan", "Not yet determined").into());
@@ -79,12 +76,14 @@ pub async fn page(State(state): State<AppState>, headers: HeaderMap, uri: axum::
             rows,
             empty: l.pick("Belum ada kasus.", "No cases yet.").into(),
         }))
-        .section(Section::Text(
+        .section(Section::Text(format!(
+            "{} 1–{} {}",
+            l.pick("Angka", "Counts of"),
+            MIN_PUBLISHED_COUNT - 1,
             l.pick(
-                "Angka 1–4 tidak ditampilkan (•), begitu pula angka lain (termasuk jumlah) yang memungkinkan angka kecil dihitung. Satu kasus dapat memuat lebih dari satu jenis pelanggaran.",
-                "Counts of 1–4 are withheld (•), as are other counts (totals included) from which a small one could be worked out. A case may involve more than one kind of violation.",
+                "tidak ditampilkan (•), begitu pula angka lain (termasuk jumlah) yang memungkinkan angka kecil dihitung. Satu kasus dapat memuat lebih dari satu jenis pelanggaran.",
+                "are withheld (•), as are other counts (totals included) from which a small one could be worked out. A case may involve more than one kind of violation.",
             )
-            .into(),
-        ))
+        )))
         .render(StatusCode::OK)
 }

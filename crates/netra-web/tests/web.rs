@@ -2334,6 +2334,8 @@ async fn an_attendance_list_signs_the_known_and_reports_the_rest_by_line() {
         coverage.body
     );
     assert!(coverage.body.contains("Seluruh instansi"));
+    let headers = coverage.body.matches("<th scope=\"col\">").count();
+    assert_eq!(headers, 7, "one header per column of the coverage rows");
     let no_occasion = [("csrf", csrf), ("election", "pilkada-2024".to_string()), ("occasion", String::new())];
     let refused =
         app.multipart("/pakta/daftar-hadir", &cookie, &no_occasion, &[("hadir.csv", list.as_bytes().to_vec())]).await;

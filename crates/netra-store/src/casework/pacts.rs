@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use netra_core::access::Permission;
 use netra_core::ident::EmployeeNumber;
-use netra_core::pact::{PactDocument, PactKind, PactSigner, PactText, SigningMethod};
+use netra_core::pact::{PactDocument, PactKind, PactSigner, PactText, SigningMethod, same_agency};
 use netra_core::patrol::LineProblem;
 use netra_core::{Locale, Localized};
 use sha2::{Digest, Sha256};
@@ -20,9 +20,6 @@ use crate::access::{AccessError, AccessResult, FieldError, Principal};
 use crate::accounts::AuditContext;
 use crate::pacts::{PactCodeRecord, PactKeys, PactSignatureRecord, PactTextRecord};
 use crate::registry::PersonRecord;
-
-/// How long a one-time signing code is valid.
-pub const CODE_VALIDITY: time::Duration = time::Duration::days(14);
 
 /// The largest attendance list accepted.
 pub const MAX_ATTENDANCE_BYTES: usize = 10 * 1024 * 1024;
@@ -71,9 +68,6 @@ impl Coverage {
         }
     }
 }
-
-/// The share of a unit below which coverage pages highlight it.
-pub const COVERAGE_THRESHOLD: f64 = 0.8;
 
 /// What signing an attendance list did.
 #[derive(Debug, Clone, Default)]
@@ -185,12 +179,6 @@ fn signature_record(
     }
 }
 
-/// Same agency: the registry's `instansi` as the agency is named in Netra (case and spacing aside).
-fn same_agency(person: &PersonRecord, agency_name: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    norm(&person.agency) == norm(agency_name)
-}
-
 impl PactDesk<'_> {
     fn ctx(&self, now: OffsetDateTime) -> AuditContext {
         self.principal.audit_context(now)
@@ -217,7 +205,7 @@ impl PactDesk<'_> {
     async fn person_of_agency(&self, nip: &str, agency: &str) -> Result<PersonRecord, (String, String)> {
         let number = EmployeeNumber::parse(nip).map_err(|e| (e.message(Locale::Id), e.message(Locale::En)))?;
         match self.store.registry_person_by_nip(&number.to_string()).await {
-            Ok(Some(person)) if same_agency(&person, agency) => Ok(person),
+            Ok(Some(person)) if same_agency(&person.agency, agency) => Ok(person),
             Ok(Some(_)) => Err((
                 format!("NIP {number} terdaftar di instansi lain."),
                 format!("NIP {number} belongs to another agency."),
@@ -294,7 +282,7 @@ impl PactDesk<'_> {
             person_id: person.id,
             issued_by: self.principal.user.id.clone(),
             issued_at: now,
-            expires_at: now + CODE_VALIDITY,
+            expires_at: now + netra_core::pact::CODE_VALIDITY,
             used_at: None,
         };
         self.store.issue_pact_code(&self.ctx(now), &record).await?;

@@ -5,6 +5,7 @@
 
 use netra_core::access::Permission;
 use netra_core::ident::EmployeeNumber;
+use netra_core::pact::same_agency;
 use netra_core::patrol::LineProblem;
 use netra_core::quiz::{Question, quiz};
 use netra_core::{Locale, Localized};
@@ -70,7 +71,7 @@ impl PactDesk<'_> {
             return Ok(true);
         }
         let agency = self.own_agency().await?;
-        Ok(session.agency.eq_ignore_ascii_case(&agency))
+        Ok(same_agency(&session.agency, &agency))
     }
 
     /// Schedules a session; every problem is named by its field.
@@ -206,7 +207,7 @@ async fn attendee_of(
         Err(error) => return Ok(Err((error.message(Locale::Id), error.message(Locale::En)))),
     };
     Ok(match store.registry_person_by_nip(&number).await? {
-        Some(person) if person.agency.eq_ignore_ascii_case(&session.agency) => Ok(person),
+        Some(person) if same_agency(&person.agency, &session.agency) => Ok(person),
         Some(_) => Err((
             format!("NIP {number} terdaftar di instansi lain."),
             format!("NIP {number} belongs to another agency."),
