@@ -40,6 +40,8 @@ pub enum Permission {
     /// Issue one-time signing codes and sign ceremonies' attendance lists, for the civil servants of one's own
     /// agency.
     SignPacts,
+    /// See dashboards of the cases in one's scope and the neutrality index.
+    ViewStatistics,
 }
 
 impl Role {
@@ -57,18 +59,33 @@ impl Role {
                     | ViewCandidates
                     | ViewAudit
                     | ManagePacts
+                    | ViewStatistics
             ),
-            Role::AgencyAdmin => matches!(permission, ManageUsers | ManageAgencies | ViewAudit | SignPacts),
+            Role::AgencyAdmin => {
+                matches!(permission, ManageUsers | ManageAgencies | ViewAudit | SignPacts | ViewStatistics)
+            }
             Role::BawasluRi => matches!(
                 permission,
-                ManageCandidates | ViewCandidates | ViewAudit | HandleCases | IntakeCases | Patrol | ManagePacts
+                ManageCandidates
+                    | ViewCandidates
+                    | ViewAudit
+                    | HandleCases
+                    | IntakeCases
+                    | Patrol
+                    | ManagePacts
+                    | ViewStatistics
             ),
             Role::BawasluKabKota | Role::BawasluProvinsi => {
-                matches!(permission, ManageCandidates | ViewCandidates | ViewAudit | HandleCases | IntakeCases | Patrol)
+                matches!(
+                    permission,
+                    ManageCandidates | ViewCandidates | ViewAudit | HandleCases | IntakeCases | Patrol | ViewStatistics
+                )
             }
-            Role::BknPusat => matches!(permission, ViewCandidates | ViewAudit | HandleCases | ManagePacts),
+            Role::BknPusat => {
+                matches!(permission, ViewCandidates | ViewAudit | HandleCases | ManagePacts | ViewStatistics)
+            }
             Role::BknRegional | Role::PpkOffice | Role::Inspektorat => {
-                matches!(permission, ViewCandidates | ViewAudit | HandleCases)
+                matches!(permission, ViewCandidates | ViewAudit | HandleCases | ViewStatistics)
             }
             Role::Custodian => matches!(permission, UnsealReporterIdentity | HandleCases),
             Role::AsnSelfService => false,

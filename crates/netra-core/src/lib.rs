@@ -16,6 +16,7 @@ pub mod duplicate;
 pub mod election;
 pub mod export;
 pub mod ident;
+pub mod index;
 pub mod intake;
 pub mod locale;
 pub mod pact;

@@ -70,7 +70,7 @@ pub enum CaseState {
 }
 
 /// Who holds a case in a state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Holder {
     Bawaslu,
     Gakkumdu,

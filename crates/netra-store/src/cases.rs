@@ -32,6 +32,43 @@ pub struct PublicCounts {
     pub cases: Vec<(String, u64)>,
 }
 
+/// What dashboards and the neutrality index read of one case (not merged into another): its state and places,
+/// the confirmed registry person's position kind, agency and region, and the dates of the workflow's milestones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFact {
+    pub id: String,
+    pub state: CaseState,
+    pub election_id: Option<String>,
+    pub province_code: String,
+    pub regency_code: Option<String>,
+    /// The agency Bawaslu verified, and the agency whose PPK received the recommendation.
+    pub agency_id: Option<String>,
+    pub ppk_agency_id: Option<String>,
+    /// Confirmed catalogue item codes.
+    pub items: Vec<String>,
+    pub received_on: Date,
+    pub next_due_on: Option<Date>,
+    /// The confirmed registry person's position kind (`jpt`, `administrator`, …), agency name and region code.
+    pub position_kind: Option<String>,
+    pub person_agency: Option<String>,
+    pub person_region: Option<String>,
+    /// First day the case reached BKN's recommendation, and the PPK's decision (sanction issued or cleared).
+    pub recommended_on: Option<Date>,
+    pub decided_on: Option<Date>,
+}
+
+/// Active civil servants of the registry in one agency and kabupaten/kota, with how many of them signed the
+/// election's pact and attended one of its briefings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopulationCell {
+    pub agency: String,
+    /// The person's kabupaten/kota (`32.04`), or the province code for a province-level posting.
+    pub regency: String,
+    pub persons: u64,
+    pub signed: u64,
+    pub attended: u64,
+}
+
 /// A case as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseRecord {
@@ -479,6 +516,11 @@ pub trait CaseStore: Send + Sync {
     ) -> StoreResult<()>;
 
     async fn list_cases(&self, query: &CaseQuery) -> StoreResult<Vec<CaseSummary>>;
+    /// Every unmerged case in `scope` (of `election` when given) as a [`CaseFact`], in id order.
+    async fn case_facts(&self, scope: &CaseScope, election: Option<&str>) -> StoreResult<Vec<CaseFact>>;
+    /// The registry's active civil servants per agency and kabupaten/kota, with pact and briefing counts for
+    /// `election`.
+    async fn population(&self, election: &str) -> StoreResult<Vec<PopulationCell>>;
 
     /// Counts for the public transparency page, over cases not merged into another: per province and confirmed
     /// act (`None`: no act confirmed yet; a case with two acts counts under each), and cases per province.

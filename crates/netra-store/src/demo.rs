@@ -17,6 +17,9 @@ use crate::accounts::{Agency, AgencyKind, AuditContext, CandidatePair, Office, S
 use crate::patrol::AsnAccount;
 use crate::{Store, StoreResult};
 
+mod cases;
+pub use cases::{CaseSeed, DEMO_CASES, seed_cases};
+
 /// Region, ballot number, head, deputy, nicknames, parties, slogans, hashtags.
 type PairSeed = (
     &'static str,

@@ -114,6 +114,93 @@ pub const NOTIFICATIONS_READ: &str = "UPDATE notification SET read_at = $2 WHERE
 pub const NOTIFICATION_INSERT: &str = "INSERT INTO notification (notification_id, office_id, case_id, kind, body, \
     dedupe_key, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING";
 
+pub const CASE_FACTS: &str = "SELECT c.case_id, c.state, c.election_id, c.province_code, c.regency_code, \
+    c.agency_id, c.ppk_agency_id, c.items, c.received_on, c.next_due_on, p.position_kind, p.agency, \
+    p.region_code, (SELECT MIN(e.on_date) FROM case_event e WHERE e.case_id = c.case_id AND e.action = 'recommend') AS recommended_on, \
+    (SELECT MIN(e.on_date) FROM case_event e WHERE e.case_id = c.case_id \
+    AND e.action IN ('issue_sanction', 'clear_asn')) AS decided_on \
+    FROM case_file c LEFT JOIN registry_person p ON p.person_id = c.registry_person_id WHERE c.merged_into IS NULL";
+
+/// Active registry persons per agency and kabupaten/kota, with the pact's signers and briefings' attendees.
+pub const POPULATION: &str = "SELECT MIN(p.agency), substr(p.region_code, 1, 5), COUNT(*), COUNT(s.person_id), \
+    COUNT(a.person_id) FROM registry_person p \
+    LEFT JOIN (SELECT DISTINCT g.person_id FROM pact_signature g JOIN pact_text t ON t.text_id = g.text_id \
+    WHERE t.election_id = $1 AND t.kind = 'pakta') s ON s.person_id = p.person_id \
+    LEFT JOIN (SELECT DISTINCT h.person_id FROM session_attendance h \
+    JOIN socialisation_session x ON x.session_id = h.session_id WHERE x.election_id = $1) a \
+    ON a.person_id = p.person_id WHERE p.employment_state = 'aktif' \
+    GROUP BY lower(p.agency), substr(p.region_code, 1, 5) ORDER BY 1, 2";
+
+/// Adds a case scope's condition to a query over `case_file c`.
+pub fn push_scope<DB: sqlx::Database>(sql: &mut sqlx::QueryBuilder<DB>, scope: &CaseScope)
+where
+    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    match scope {
+        CaseScope::All => {}
+        CaseScope::Region(code) => {
+            let (column, value) = region_condition(code);
+            sql.push(format_args!(" AND c.{column} = ")).push_bind(value);
+        }
+        CaseScope::Forwarded(province) => {
+            sql.push(" AND c.bkn_office_id IS NOT NULL");
+            if let Some(code) = province {
+                sql.push(" AND c.province_code = ").push_bind(code.province_code().to_string());
+            }
+        }
+        CaseScope::PpkAgency(agency) => {
+            sql.push(" AND c.ppk_agency_id = ").push_bind(agency.clone());
+        }
+        CaseScope::Nothing => {
+            sql.push(" AND 1 = 0");
+        }
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct FactRow {
+    case_id: String,
+    state: String,
+    election_id: Option<String>,
+    province_code: String,
+    regency_code: Option<String>,
+    agency_id: Option<String>,
+    ppk_agency_id: Option<String>,
+    items: String,
+    received_on: Date,
+    next_due_on: Option<Date>,
+    position_kind: Option<String>,
+    agency: Option<String>,
+    region_code: Option<String>,
+    recommended_on: Option<Date>,
+    decided_on: Option<Date>,
+}
+
+impl TryFrom<FactRow> for CaseFact {
+    type Error = StoreError;
+    fn try_from(row: FactRow) -> StoreResult<CaseFact> {
+        Ok(CaseFact {
+            state: CaseState::parse(&row.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("case {}: unknown state {}", row.case_id, row.state)))?,
+            items: serde_json::from_str(&row.items)
+                .map_err(|e| StoreError::Corrupt(format!("case {}: items: {e}", row.case_id)))?,
+            id: row.case_id,
+            election_id: row.election_id,
+            province_code: row.province_code,
+            regency_code: row.regency_code,
+            agency_id: row.agency_id,
+            ppk_agency_id: row.ppk_agency_id,
+            received_on: row.received_on,
+            next_due_on: row.next_due_on,
+            position_kind: row.position_kind,
+            person_agency: row.agency,
+            person_region: row.region_code,
+            recommended_on: row.recommended_on,
+            decided_on: row.decided_on,
+        })
+    }
+}
+
 pub const SUMMARY_COLUMNS: &str = "SELECT case_id, case_number, state, holder, origin, region_code, person_name, \
     agency_id, occurred_on, received_on, next_due_on FROM case_file c WHERE merged_into IS NULL";
 
@@ -871,25 +958,7 @@ macro_rules! impl_case_store {
                 use $crate::cases::*;
                 use $crate::shared_cases::*;
                 let mut sql = sqlx::QueryBuilder::<$db>::new(SUMMARY_COLUMNS);
-                match &query.scope {
-                    CaseScope::All => {}
-                    CaseScope::Region(code) => {
-                        let (column, value) = region_condition(code);
-                        sql.push(format_args!(" AND {column} = ")).push_bind(value);
-                    }
-                    CaseScope::Forwarded(province) => {
-                        sql.push(" AND bkn_office_id IS NOT NULL");
-                        if let Some(code) = province {
-                            sql.push(" AND province_code = ").push_bind(code.province_code().to_string());
-                        }
-                    }
-                    CaseScope::PpkAgency(agency) => {
-                        sql.push(" AND ppk_agency_id = ").push_bind(agency.clone());
-                    }
-                    CaseScope::Nothing => {
-                        sql.push(" AND 1 = 0");
-                    }
-                }
+                push_scope(&mut sql, &query.scope);
                 match query.tab {
                     WorkTab::All => {}
                     WorkTab::DueSoon { today, until } => {
@@ -949,6 +1018,37 @@ macro_rules! impl_case_store {
                 sql.push(" LIMIT ").push_bind(i64::from(query.limit));
                 let rows: Vec<SummaryRow> = sql.build_query_as().fetch_all(self.reader()).await?;
                 rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn case_facts(
+                &self,
+                scope: &$crate::cases::CaseScope,
+                election: Option<&str>,
+            ) -> $crate::StoreResult<Vec<$crate::cases::CaseFact>> {
+                use $crate::shared_cases::*;
+                let mut sql = sqlx::QueryBuilder::<$db>::new(CASE_FACTS);
+                push_scope(&mut sql, scope);
+                if let Some(election) = election {
+                    sql.push(" AND c.election_id = ").push_bind(election.to_string());
+                }
+                sql.push(" ORDER BY c.case_id");
+                let rows: Vec<FactRow> = sql.build_query_as().fetch_all(self.reader()).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn population(&self, election: &str) -> $crate::StoreResult<Vec<$crate::cases::PopulationCell>> {
+                let rows: Vec<(String, String, i64, i64, i64)> =
+                    sqlx::query_as($crate::shared_cases::POPULATION).bind(election).fetch_all(self.reader()).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(agency, regency, persons, signed, attended)| $crate::cases::PopulationCell {
+                        agency,
+                        regency,
+                        persons: persons as u64,
+                        signed: signed as u64,
+                        attended: attended as u64,
+                    })
+                    .collect())
             }
 
             async fn cases_near(

@@ -1134,3 +1134,70 @@ async fn a_session_takes_attendance_by_list_and_qr_and_scores_its_quiz(store: Ar
     assert_eq!(unit("Dinas Pendidikan").attended, 1);
     assert!(verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
 }
+
+contract_shared!(case_facts_and_population_agree_with_the_records_they_sum);
+async fn case_facts_and_population_agree_with_the_records_they_sum(store: Arc<dyn Store>) {
+    use netra_core::access::CaseScope;
+    use std::collections::BTreeMap;
+    ensure_reference_data(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed(store.as_ref(), NOW).await.unwrap();
+    netra_store::demo::seed_registry(store.as_ref(), NOW, 3_000).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _) = netra_store::casework::Vault::open(store.as_ref(), dir.path(), NOW).await.unwrap();
+    let prevention = netra_store::demo::seed_prevention(&store, &vault.pact_keys, NOW).await.unwrap();
+    let seeded = netra_store::demo::seed_cases(&store, &vault, datetime!(2025-03-03 09:00 +7)).await.unwrap();
+    assert!(seeded.forwarded > 20 && seeded.decided > 3, "{seeded:?}");
+
+    let facts = store.case_facts(&CaseScope::All, Some("pilkada-2024")).await.unwrap();
+    assert_eq!(facts.len(), netra_store::demo::DEMO_CASES);
+    assert!(store.case_facts(&CaseScope::All, Some("pemilu-2024")).await.unwrap().is_empty());
+    for fact in &facts {
+        let case = store.case(&fact.id).await.unwrap().unwrap();
+        assert_eq!((fact.state, &fact.items), (case.state(), &case.items));
+        assert_eq!(fact.regency_code, case.region.regency_code().map(|c| c.to_string()));
+        assert_eq!((&fact.agency_id, &fact.ppk_agency_id), (&case.agency_id, &case.ppk_agency_id));
+        let events = store.case_events(&fact.id).await.unwrap();
+        let first = |actions: &[&str]| events.iter().filter(|e| actions.contains(&e.action.as_str())).map(|e| e.on).min();
+        assert_eq!(fact.recommended_on, first(&["recommend"]));
+        assert_eq!(fact.decided_on, first(&["issue_sanction", "clear_asn"]));
+        match case.registry_person_id {
+            Some(id) => {
+                let person = store.registry_person(id).await.unwrap().unwrap();
+                assert_eq!(fact.position_kind.as_deref(), Some(person.position_kind.as_str()));
+                assert_eq!(fact.person_agency.as_deref(), Some(person.agency.as_str()));
+            }
+            None => assert!(fact.position_kind.is_none()),
+        }
+    }
+    assert!(facts.iter().any(|f| f.decided_on.is_some()) && facts.iter().any(|f| f.position_kind.is_some()));
+    // Scopes select the same cases as the work list.
+    for scope in [CaseScope::Region(code("32.04")), CaseScope::PpkAgency("pemkab-bandung".into())] {
+        let scoped: Vec<String> = store.case_facts(&scope, None).await.unwrap().into_iter().map(|f| f.id).collect();
+        let mut query = netra_store::cases::CaseQuery::new(scope.clone());
+        query.limit = 1_000;
+        let mut listed: Vec<String> = store.list_cases(&query).await.unwrap().into_iter().map(|c| c.id).collect();
+        listed.sort();
+        assert!(!scoped.is_empty(), "{scope:?}");
+        assert_eq!(scoped, listed, "{scope:?}");
+    }
+
+    // The population per agency and kabupaten/kota, independently from the scan.
+    let mut expected: BTreeMap<(String, String), u64> = BTreeMap::new();
+    store
+        .scan_registry(&mut |p| {
+            if p.employment_state == "aktif" {
+                let regency = p.region_code.chars().take(5).collect();
+                *expected.entry((p.agency.to_lowercase(), regency)).or_default() += 1;
+            }
+        })
+        .await
+        .unwrap();
+    let cells = store.population("pilkada-2024").await.unwrap();
+    let counted: BTreeMap<(String, String), u64> =
+        cells.iter().map(|c| ((c.agency.to_lowercase(), c.regency.clone()), c.persons)).collect();
+    assert_eq!(counted, expected);
+    let signed: u64 = cells.iter().map(|c| c.signed).sum();
+    let attended: u64 = cells.iter().map(|c| c.attended).sum();
+    assert_eq!((signed, attended), (prevention.signed, prevention.attended));
+    assert!(store.population("pemilu-2024").await.unwrap().iter().all(|c| c.signed == 0 && c.attended == 0));
+}

@@ -1227,7 +1227,7 @@ pub async fn api_audit(
     }
 }
 
-fn api_refusal(error: AccessError) -> Response {
+pub(crate) fn api_refusal(error: AccessError) -> Response {
     let status = match error {
         AccessError::Denied => StatusCode::FORBIDDEN,
         AccessError::NotFound => StatusCode::NOT_FOUND,

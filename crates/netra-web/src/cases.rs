@@ -40,7 +40,7 @@ fn desk<'u>(state: &AppState, user: &'u SessionUser) -> Result<CaseDesk<'u>, Box
 }
 
 /// The date today where the viewer's office is (WIB for national offices).
-fn office_today(state: &AppState, user: &SessionUser) -> time::Date {
+pub(crate) fn office_today(state: &AppState, user: &SessionUser) -> time::Date {
     let region = user.principal.office.region.unwrap_or(RegionCode::province(31));
     local_today(&region, now(state))
 }

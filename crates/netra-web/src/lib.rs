@@ -21,6 +21,8 @@ mod admin;
 mod api;
 pub mod auth;
 mod cases;
+pub mod charts;
+mod dashboard;
 mod export;
 
 pub use cases::candidate_set;
@@ -123,6 +125,7 @@ fn routes() -> Routes {
         .add("GET", "/lapor/status", Public, get(report::status_form_page))
         .add("GET", "/boleh-atau-tidak", Public, get(pacts::self_check))
         .add("GET", "/transparansi", Public, get(transparency::page))
+        .add("GET", "/indeks/metode", Public, get(dashboard::method_page))
         .add("GET", "/hadir/{token}", Public, get(sessions::checkin_page))
         .add("POST", "/hadir/{token}", Public, post(sessions::checkin))
         .add("POST", "/hadir/{token}/kuis", Public, post(sessions::answer))
@@ -179,6 +182,9 @@ fn routes() -> Routes {
         .add("GET", "/paslon/{id}", Staff, get(admin::pair_show))
         .add("POST", "/paslon/{id}", Staff, post(admin::pair_update))
         .add("POST", "/paslon/{id}/hapus", Staff, post(admin::pair_delete))
+        .add("GET", "/dasbor", Staff, get(dashboard::dashboard))
+        .add("GET", "/indeks", Staff, get(dashboard::index_page))
+        .add("GET", "/api/v1/indeks", Staff, get(dashboard::index_json))
         .add("GET", "/kasus", Staff, get(cases::list))
         .add("GET", "/kasus/ekspor", Staff, get(export::export))
         .add("GET", "/kasus/baru", Staff, get(cases::intake_form))

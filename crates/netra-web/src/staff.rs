@@ -169,6 +169,11 @@ pub enum Section {
         svg: String,
         alt: String,
     },
+    /// A chart Netra drew (`crate::charts`): the SVG carries its own title and text alternative.
+    Chart {
+        svg: String,
+        caption: String,
+    },
 }
 
 #[derive(Template, Debug)]
@@ -196,6 +201,10 @@ impl StaffPage {
         if role.can(Permission::HandleCases) {
             nav.push(("/kasus".into(), l.pick("Kasus", "Cases").into()));
             nav.push(("/kotak-masuk".into(), l.pick("Kotak masuk", "Inbox").into()));
+        }
+        if role.can(Permission::ViewStatistics) {
+            nav.push(("/dasbor".into(), l.pick("Dasbor", "Dashboard").into()));
+            nav.push(("/indeks".into(), l.pick("Indeks netralitas", "Neutrality index").into()));
         }
         if role.can(Permission::Patrol) {
             nav.push(("/patroli".into(), l.pick("Patroli siber", "Cyber patrol").into()));

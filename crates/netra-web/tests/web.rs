@@ -974,6 +974,17 @@ const CUSTODIAN: &[Role] = &[Role::Custodian];
 const PACT_MANAGERS: &[Role] = &[Role::SystemAdmin, Role::BawasluRi, Role::BknPusat];
 const PACT_DESK: &[Role] = &[Role::SystemAdmin, Role::BawasluRi, Role::BknPusat, Role::AgencyAdmin];
 const PACT_SIGNERS: &[Role] = &[Role::AgencyAdmin];
+const STATISTICS: &[Role] = &[
+    Role::BawasluKabKota,
+    Role::BawasluProvinsi,
+    Role::BawasluRi,
+    Role::BknRegional,
+    Role::BknPusat,
+    Role::PpkOffice,
+    Role::Inspektorat,
+    Role::AgencyAdmin,
+    Role::SystemAdmin,
+];
 const AUDITORS: &[Role] = &[
     Role::BawasluKabKota,
     Role::BawasluProvinsi,
@@ -1124,6 +1135,9 @@ fn cases() -> Vec<Case> {
         case("GET", "/patroli/akun", BAWASLU, true, Nothing, Some(("Asep Bandung Matriks", "Eko Surabaya Matriks"))),
         case("POST", "/patroli/akun", BAWASLU, true, Nothing, None),
         case("GET", "/kotak-masuk", CASE_ROLES, false, Nothing, None),
+        case("GET", "/dasbor", STATISTICS, false, Nothing, None),
+        case("GET", "/indeks", STATISTICS, false, Nothing, None),
+        case("GET", "/api/v1/indeks", STATISTICS, false, Nothing, None),
         case("POST", "/kotak-masuk/dibaca", CASE_ROLES, false, Nothing, None),
     ]
 }
@@ -2516,4 +2530,281 @@ async fn the_transparency_page_publishes_aggregates_and_withholds_small_counts()
     let west_java = row("Jawa Barat");
     assert!(!west_java.contains("<td>6</td>"), "{west_java}");
     assert!(row("Indonesia").ends_with("<td>8</td><td>8</td>"), "{}", row("Indonesia"));
+}
+
+// ----- Dashboards and the neutrality index -----
+
+mod statistics {
+    use std::collections::{BTreeMap, HashMap, HashSet};
+
+    use serde_json::Value;
+    use sqlx::Row;
+
+    use super::*;
+
+    /// The demo as `netra serve --demo` seeds it: scenario, full-size registry, pacts and briefings, cases.
+    async fn full_demo() -> Staffed {
+        let app = Staffed::spawn().await;
+        let store = app.store().clone();
+        netra_store::demo::seed_registry(store.as_ref(), NOW, netra_store::demo::DEMO_REGISTRY_SIZE).await.unwrap();
+        netra_store::demo::seed_prevention(&store, &app.app.state.vault.pact_keys, NOW).await.unwrap();
+        let later = time::macros::datetime!(2025-03-03 09:00 +7);
+        let seeded = netra_store::demo::seed_cases(&store, &app.app.state.vault, later).await.unwrap();
+        assert_eq!(seeded.cases as usize, netra_store::demo::DEMO_CASES);
+        app
+    }
+
+    /// One unit as this test computes it from the method page's description.
+    #[derive(Default, Debug)]
+    struct Unit {
+        group: String,
+        persons: f64,
+        cases: u64,
+        v: [f64; 4],
+        signed: f64,
+        attended: f64,
+        recommended: f64,
+        decided: f64,
+    }
+
+    fn weight_of(level: &str) -> f64 {
+        match level {
+            "moral" | "ringan" => 1.0,
+            "sedang" | "per_aturan" => 2.0,
+            "berat" => 3.0,
+            "ptdh" | "pidana" => 4.0,
+            other => panic!("unknown level {other}"),
+        }
+    }
+
+    fn slot_of(indicator: &str) -> usize {
+        ["Karier", "HubunganParpol", "KegiatanKampanye", "PelayananPublik"]
+            .iter()
+            .position(|i| *i == indicator)
+            .unwrap_or_else(|| panic!("unknown indicator {indicator}"))
+    }
+
+    /// Recomputes every unit's index straight from the SQLite file, without Netra's aggregation code.
+    async fn recompute(db: &std::path::Path, by_agency: bool) -> BTreeMap<String, (f64, bool)> {
+        let url = format!("sqlite://{}?mode=ro", db.display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let election = "pilkada-2024";
+        let catalogue: HashMap<String, (usize, f64)> = netra_core::builtin::catalogue()
+            .items()
+            .iter()
+            .map(|i| (i.code.clone(), (slot_of(&format!("{:?}", i.indicator)), weight_of(i.level.as_str()))))
+            .collect();
+        let agencies: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT agency_id, name, region_code FROM agency").fetch_all(&pool).await.unwrap();
+        let agency_by_name: HashMap<String, String> =
+            agencies.iter().map(|(id, name, _)| (name.to_lowercase(), id.clone())).collect();
+        let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+        if by_agency {
+            for (id, _, region) in &agencies {
+                let group = region.as_ref().map_or("nasional".to_string(), |r| r[..2].to_string());
+                units.insert(id.clone(), Unit { group, ..Unit::default() });
+            }
+        }
+        let regency_unit = |code: &str| (code.len() >= 5).then(|| code[..5].to_string());
+        let signers: HashSet<i64> = sqlx::query_scalar(
+            "SELECT s.person_id FROM pact_signature s, pact_text t WHERE t.text_id = s.text_id AND t.kind = 'pakta' \
+             AND t.election_id = ?",
+        )
+        .bind(election)
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        let attendees: HashSet<i64> = sqlx::query_scalar(
+            "SELECT a.person_id FROM session_attendance a, socialisation_session x \
+             WHERE x.session_id = a.session_id AND x.election_id = ?",
+        )
+        .bind(election)
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        let persons = sqlx::query("SELECT person_id, agency, region_code, employment_state FROM registry_person")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        for row in persons {
+            if row.get::<String, _>("employment_state") != "aktif" {
+                continue;
+            }
+            let id: i64 = row.get("person_id");
+            let region: String = row.get("region_code");
+            let key = if by_agency {
+                agency_by_name.get(&row.get::<String, _>("agency").to_lowercase()).cloned()
+            } else {
+                regency_unit(&region)
+            };
+            let Some(key) = key else { continue };
+            let unit = units.entry(key).or_insert_with(|| Unit { group: region[..2].to_string(), ..Unit::default() });
+            unit.persons += 1.0;
+            unit.signed += f64::from(u8::from(signers.contains(&id)));
+            unit.attended += f64::from(u8::from(attendees.contains(&id)));
+        }
+        let events: Vec<(String, String)> =
+            sqlx::query_as("SELECT case_id, action FROM case_event").fetch_all(&pool).await.unwrap();
+        let cases = sqlx::query(
+            "SELECT c.case_id, c.state, c.items, c.regency_code, c.agency_id, c.ppk_agency_id, p.agency AS person_agency \
+             FROM case_file c LEFT JOIN registry_person p ON p.person_id = c.registry_person_id \
+             WHERE c.merged_into IS NULL AND c.election_id = ?",
+        )
+        .bind(election)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        for row in cases {
+            let id: String = row.get("case_id");
+            let state: String = row.get("state");
+            let items: Vec<String> = serde_json::from_str(&row.get::<String, _>("items")).unwrap();
+            let key = if by_agency {
+                row.get::<Option<String>, _>("ppk_agency_id").or(row.get("agency_id")).or_else(|| {
+                    row.get::<Option<String>, _>("person_agency")
+                        .and_then(|n| agency_by_name.get(&n.to_lowercase()).cloned())
+                })
+            } else {
+                row.get::<Option<String>, _>("regency_code")
+            };
+            let Some(key) = key else { continue };
+            let unit =
+                units.entry(key.clone()).or_insert_with(|| Unit { group: key[..2].to_string(), ..Unit::default() });
+            let dropped = ["not_registered", "not_violation", "not_proven", "cancelled"].contains(&state.as_str());
+            if !items.is_empty() && !dropped {
+                unit.cases += 1;
+                let mut heaviest = [0.0f64; 4];
+                for (slot, weight) in items.iter().filter_map(|code| catalogue.get(code)) {
+                    heaviest[*slot] = heaviest[*slot].max(*weight);
+                }
+                for (sum, weight) in unit.v.iter_mut().zip(heaviest) {
+                    *sum += weight;
+                }
+            }
+            let has = |action: &[&str]| events.iter().any(|(c, a)| *c == id && action.contains(&a.as_str()));
+            if has(&["recommend"]) {
+                if has(&["issue_sanction", "clear_asn"]) {
+                    unit.recommended += 1.0;
+                    unit.decided += 1.0;
+                } else if state == "not_followed_up" || state == "data_blocked" {
+                    unit.recommended += 1.0;
+                }
+            }
+        }
+        units.retain(|_, u| u.persons > 0.0 || u.cases > 0 || u.recommended > 0.0);
+        // Group totals, then each unit's index.
+        let mut groups: HashMap<String, (f64, [f64; 4], f64, f64)> = HashMap::new();
+        for unit in units.values() {
+            let g = groups.entry(unit.group.clone()).or_default();
+            g.0 += unit.persons;
+            for k in 0..4 {
+                g.1[k] += unit.v[k];
+            }
+            g.2 += unit.recommended;
+            g.3 += unit.decided;
+        }
+        let mut out = BTreeMap::new();
+        for (key, unit) in &units {
+            let (persons, v, recommended, decided) = groups[&unit.group];
+            let mut expected_total = 0.0;
+            let mut indicators = 0.0;
+            for (group_v, unit_v) in v.iter().zip(unit.v) {
+                let expected = if persons > 0.0 { unit.persons * group_v / persons } else { 0.0 };
+                expected_total += expected;
+                indicators += 100.0 / (1.0 + (unit_v + 2.0) / (expected + 2.0));
+            }
+            let share = |n: f64| if unit.persons > 0.0 { 100.0 * n / unit.persons } else { 0.0 };
+            let f = if recommended > 0.0 { decided / recommended } else { 0.5 };
+            let follow_up = 100.0 * (unit.decided + 4.0 * f) / (unit.recommended + 4.0);
+            let index =
+                0.6 * indicators / 4.0 + 0.1 * share(unit.signed) + 0.1 * share(unit.attended) + 0.2 * follow_up;
+            let ranked = unit.persons >= 100.0 && expected_total >= 1.0;
+            out.insert(key.clone(), (index, ranked));
+        }
+        out
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_index_on_the_demo_data_matches_an_independent_computation_and_resists_single_cases() {
+        let app = full_demo().await;
+        let (token, _) = app.session_for("bawaslu.ri").await;
+        let cookie = session_cookie(&token);
+        let db = app.app._dir.path().join("netra.sqlite");
+        for level in ["instansi", "wilayah"] {
+            let reply = app
+                .request("GET", &format!("/api/v1/indeks?pemilihan=pilkada-2024&tingkat={level}"), Some(&cookie), &[])
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let json: Value = serde_json::from_str(&reply.body).unwrap();
+            let units = json["units"].as_array().unwrap();
+            let expected = recompute(&db, level == "instansi").await;
+            assert_eq!(units.len(), expected.len(), "{level}: the same units");
+            for unit in units {
+                let key = unit["key"].as_str().unwrap();
+                let (index, ranked) = expected[key];
+                let got = unit["index"].as_f64().unwrap();
+                assert!((got - index).abs() < 1e-9, "{level} {key}: Netra {got}, recomputed {index}");
+                assert_eq!(unit["rank"].is_number(), ranked, "{level} {key}: ranked or not");
+            }
+            // Ranks follow the index, best first.
+            let ranked: Vec<&Value> = units.iter().filter(|u| u["rank"].is_number()).collect();
+            assert!(ranked.len() >= 5, "{level}: the demo ranks enough units to compare ({})", ranked.len());
+            for pair in ranked.windows(2) {
+                assert!(pair[0]["index"].as_f64() >= pair[1]["index"].as_f64());
+                assert_eq!(pair[0]["rank"].as_u64().unwrap() + 1, pair[1]["rank"].as_u64().unwrap());
+            }
+            // A unit with one substantiated case is neither first nor last, and the demo has such units.
+            let single: Vec<&str> =
+                ranked.iter().filter(|u| u["cases"].as_u64() == Some(1)).map(|u| u["name"].as_str().unwrap()).collect();
+            assert!(!single.is_empty(), "{level}: the demo has a ranked unit with exactly one case");
+            for end in [ranked[0], ranked[ranked.len() - 1]] {
+                assert_ne!(end["cases"].as_u64(), Some(1), "{level}: {} is at an end with one case", end["name"]);
+            }
+        }
+        // The page shows the same table, and the method page is public.
+        let page = app.request("GET", "/indeks?tingkat=wilayah", Some(&cookie), &[]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("<svg") && page.body.contains("Kabupaten Bandung"), "{}", page.body);
+        let method = app.request("GET", "/indeks/metode", None, &[]).await;
+        assert_eq!(method.status, StatusCode::OK);
+        assert!(method.body.contains("A = 2") && method.body.contains("D-SOC-CAMPAIGN"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn dashboards_count_the_cases_in_the_viewers_scope_and_draw_accessible_charts() {
+        let app = full_demo().await;
+        let store = app.store().clone();
+        let everything = store.case_facts(&netra_core::access::CaseScope::All, None).await.unwrap();
+        let in_bandung = everything.iter().filter(|f| f.regency_code.as_deref() == Some("32.04")).count();
+        assert!(in_bandung > 0 && in_bandung < everything.len());
+
+        let (token, _) = app.session_for("bawaslu.kabbandung").await;
+        let page = app.request("GET", "/dasbor", Some(&session_cookie(&token)), &[]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains(&format!("<dt>Jumlah kasus</dt><dd>{in_bandung}</dd>")),
+            "Kabupaten Bandung sees its {in_bandung} cases: {}",
+            page.body
+        );
+        assert!(page.body.matches("<svg").count() >= 6, "one chart per breakdown");
+        assert!(page.body.contains("role=\"img\"") && page.body.contains("<desc id="));
+        let (token, _) = app.session_for("bawaslu.ri").await;
+        let page = app.request("GET", "/dasbor", Some(&session_cookie(&token)), &[]).await;
+        assert!(page.body.contains(&format!("<dt>Jumlah kasus</dt><dd>{}</dd>", everything.len())));
+        // The follow-up rate counts decided recommendations among the known outcomes.
+        let known: Vec<_> = everything
+            .iter()
+            .filter_map(|f| netra_core::index::follow_up(f.state, f.recommended_on.is_some(), f.decided_on.is_some()))
+            .collect();
+        let decided = known.iter().filter(|d| **d).count();
+        assert!(decided > 0 && decided < known.len(), "some PPKs decide, some do not");
+        assert!(page.body.contains(&format!("({decided} dari {})", known.len())), "{}", page.body);
+        // ASN self-service and the custodian have no dashboard.
+        let (token, _) = app.session_for("asn.demo").await;
+        let refused = app.request("GET", "/dasbor", Some(&session_cookie(&token)), &[]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
 }

@@ -264,6 +264,19 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
             "Pencegahan demo: {} ASN Kabupaten Bandung menandatangani pakta (daftar hadir apel), {} hadir sosialisasi.",
             seeded.signed, seeded.attended
         );
+        let cases = netra_store::demo::seed_cases(&store, &vault, time::OffsetDateTime::now_utc())
+            .await
+            .context("cannot seed the demo cases")?;
+        println!(
+            "Kasus demo: {} kasus di Jawa Barat, {} diteruskan ke BKN, {} diputus PPK. Akun PPK tambahan:",
+            cases.cases, cases.forwarded, cases.decided
+        );
+        for (username, office) in &cases.ppk_logins {
+            println!(
+                "  {username:<24} {:<34} {office}",
+                netra_core::role::Role::PpkOffice.name(netra_core::Locale::Id)
+            );
+        }
     }
     if swept.temporary + swept.unreferenced > 0 {
         tracing::info!(temporary = swept.temporary, unreferenced = swept.unreferenced, "evidence store swept");

@@ -18,6 +18,7 @@ mod pacts;
 mod patrol;
 mod reporter;
 mod sessions;
+mod stats;
 
 pub use custody::*;
 pub use desk::*;
@@ -27,3 +28,4 @@ pub use pacts::*;
 pub use patrol::*;
 pub use reporter::*;
 pub use sessions::*;
+pub use stats::*;
