@@ -26,6 +26,15 @@ pub const ELECTION_FILES: &[(&str, &str)] = &[
     ("pemilu-2024.toml", include_str!("../../../data/elections/pemilu-2024.toml")),
 ];
 
+/// The letter templates (`data/letters/`).
+pub const LETTER_FILES: &[(&str, &str)] = &[
+    ("penerusan.toml", include_str!("../../../data/letters/penerusan.toml")),
+    ("rekomendasi.toml", include_str!("../../../data/letters/rekomendasi.toml")),
+    ("panggilan.toml", include_str!("../../../data/letters/panggilan.toml")),
+    ("berita-acara.toml", include_str!("../../../data/letters/berita-acara.toml")),
+    ("keputusan.toml", include_str!("../../../data/letters/keputusan.toml")),
+];
+
 const HOLIDAYS: &str = include_str!("../../../data/calendar/holidays.toml");
 const TIME_ZONES: &str = include_str!("../../../data/calendar/timezones.toml");
 const CLOCKS: &str = include_str!("../../../data/clocks.toml");
@@ -44,6 +53,14 @@ pub fn load_catalogue() -> Result<(Catalogue, Vec<CatalogueWarning>), CatalogueE
 pub fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| load_catalogue().unwrap_or_else(|e| panic!("{e}")).0)
+}
+
+/// The letter templates, one per kind.
+pub fn letter_templates()
+-> &'static std::collections::BTreeMap<crate::letter::LetterKind, crate::letter::LetterTemplate> {
+    static TEMPLATES: OnceLock<std::collections::BTreeMap<crate::letter::LetterKind, crate::letter::LetterTemplate>> =
+        OnceLock::new();
+    TEMPLATES.get_or_init(|| crate::letter::load_templates(LETTER_FILES).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// The holiday calendar.

@@ -167,6 +167,21 @@ pub enum SanctionLevel {
 }
 
 impl SanctionLevel {
+    pub const ALL: [SanctionLevel; 7] = [
+        SanctionLevel::Moral,
+        SanctionLevel::Ringan,
+        SanctionLevel::Sedang,
+        SanctionLevel::Berat,
+        SanctionLevel::Ptdh,
+        SanctionLevel::PerAturan,
+        SanctionLevel::Pidana,
+    ];
+
+    /// The level an id names ([`SanctionLevel::as_str`]).
+    pub fn parse(text: &str) -> Option<SanctionLevel> {
+        SanctionLevel::ALL.into_iter().find(|level| level.as_str() == text)
+    }
+
     /// Stable id as written in the catalogue files, e.g. `berat`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -18,6 +18,7 @@ pub mod export;
 pub mod ident;
 pub mod index;
 pub mod intake;
+pub mod letter;
 pub mod locale;
 pub mod pact;
 pub mod patrol;

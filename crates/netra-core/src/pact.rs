@@ -259,6 +259,11 @@ impl PactSigner {
         PublicKey { key_id: self.id.clone(), public_key: BASE64.encode(&self.key.verifying_key().to_bytes()) }
     }
 
+    /// An Ed25519 signature of arbitrary bytes (signed letters use it for their document and their PDF seal).
+    pub fn sign_bytes(&self, bytes: &[u8]) -> [u8; 64] {
+        self.key.sign(bytes).to_bytes()
+    }
+
     pub fn sign(&self, document: PactDocument) -> SignedPact {
         let signature = self.key.sign(&document.canonical_bytes()).to_bytes();
         SignedPact {
@@ -335,17 +340,21 @@ impl fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
-/// Checks a signed pact against the instance's public keys (current and retired).
-pub fn verify(pact: &SignedPact, keys: &[PublicKey]) -> Result<(), VerifyError> {
-    let key =
-        keys.iter().find(|k| k.key_id == pact.key_id).ok_or_else(|| VerifyError::UnknownKey(pact.key_id.clone()))?;
+/// The verifying key `key_id` names among the instance's published keys, checked against its id.
+pub fn verifying_key(keys: &[PublicKey], key_id: &str) -> Result<VerifyingKey, VerifyError> {
+    let key = keys.iter().find(|k| k.key_id == key_id).ok_or_else(|| VerifyError::UnknownKey(key_id.to_string()))?;
     let bad_key = || VerifyError::BadKey(key.key_id.clone());
     let bytes: [u8; 32] =
         BASE64.decode(key.public_key.as_bytes()).ok().and_then(|b| b.try_into().ok()).ok_or_else(bad_key)?;
-    if key_id(&bytes) != key.key_id {
+    if self::key_id(&bytes) != key.key_id {
         return Err(bad_key());
     }
-    let verifying = VerifyingKey::from_bytes(&bytes).map_err(|_| bad_key())?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| bad_key())
+}
+
+/// Checks a signed pact against the instance's public keys (current and retired).
+pub fn verify(pact: &SignedPact, keys: &[PublicKey]) -> Result<(), VerifyError> {
+    let verifying = verifying_key(keys, &pact.key_id)?;
     let signature: [u8; 64] = BASE64
         .decode(pact.signature.as_bytes())
         .ok()

@@ -22,6 +22,7 @@ pub use accounts::{
     AccountStore, AuditContext, AuditFilter, AuditRecord, AuditStore, CandidateStore, verify_audit_chain,
 };
 pub use cases::CaseStore;
+pub use letters::LetterStore;
 pub use pacts::PactStore;
 pub use patrol::PatrolStore;
 pub use registry::RegistryStore;
@@ -34,6 +35,7 @@ pub mod cases;
 pub mod casework;
 pub mod demo;
 pub mod evidence;
+pub mod letters;
 pub mod mail;
 mod migrations;
 pub mod pacts;
@@ -44,6 +46,7 @@ pub mod seal;
 mod shared;
 mod shared_accounts;
 mod shared_cases;
+mod shared_letters;
 mod shared_pacts;
 mod shared_patrol;
 mod shared_registry;
@@ -189,6 +192,7 @@ pub trait Store:
     + PatrolStore
     + RegistryStore
     + PactStore
+    + LetterStore
     + fmt::Debug
 {
     /// The database behind this store.

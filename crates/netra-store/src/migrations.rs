@@ -27,6 +27,7 @@ pub fn sqlite() -> Migrator {
         (6, "registry", include_str!("../migrations/sqlite/0006_registry.sql")),
         (7, "pacts", include_str!("../migrations/sqlite/0007_pacts.sql")),
         (8, "sessions", include_str!("../migrations/sqlite/0008_sessions.sql")),
+        (9, "letters", include_str!("../migrations/sqlite/0009_letters.sql")),
     ])
 }
 
@@ -41,5 +42,6 @@ pub fn postgres() -> Migrator {
         (6, "registry", include_str!("../migrations/postgres/0006_registry.sql")),
         (7, "pacts", include_str!("../migrations/postgres/0007_pacts.sql")),
         (8, "sessions", include_str!("../migrations/postgres/0008_sessions.sql")),
+        (9, "letters", include_str!("../migrations/postgres/0009_letters.sql")),
     ])
 }

@@ -11,6 +11,7 @@ use sqlx::{Postgres, Transaction};
 use crate::shared::{impl_shared_store, search_key};
 use crate::shared_accounts::impl_account_store;
 use crate::shared_cases::impl_case_store;
+use crate::shared_letters::impl_letter_store;
 use crate::shared_pacts::impl_pact_store;
 use crate::shared_patrol::impl_patrol_store;
 use crate::shared_registry::impl_registry_store;
@@ -119,6 +120,7 @@ impl_account_store!(PgStore, Postgres);
 impl_case_store!(PgStore, Postgres);
 impl_patrol_store!(PgStore, Postgres);
 impl_pact_store!(PgStore, Postgres);
+impl_letter_store!(PgStore, Postgres);
 impl_registry_store!(
     PgStore,
     Postgres,

@@ -13,6 +13,7 @@ use sqlx::{Sqlite, Transaction};
 use crate::shared::{REGION_UPSERT, impl_shared_store, search_key};
 use crate::shared_accounts::impl_account_store;
 use crate::shared_cases::impl_case_store;
+use crate::shared_letters::impl_letter_store;
 use crate::shared_pacts::impl_pact_store;
 use crate::shared_patrol::impl_patrol_store;
 use crate::shared_registry::impl_registry_store;
@@ -78,6 +79,7 @@ impl_account_store!(SqliteStore, Sqlite);
 impl_case_store!(SqliteStore, Sqlite);
 impl_patrol_store!(SqliteStore, Sqlite);
 impl_pact_store!(SqliteStore, Sqlite);
+impl_letter_store!(SqliteStore, Sqlite);
 impl_registry_store!(
     SqliteStore,
     Sqlite,

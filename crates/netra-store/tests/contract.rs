@@ -1157,7 +1157,8 @@ async fn case_facts_and_population_agree_with_the_records_they_sum(store: Arc<dy
         assert_eq!(fact.regency_code, case.region.regency_code().map(|c| c.to_string()));
         assert_eq!((&fact.agency_id, &fact.ppk_agency_id), (&case.agency_id, &case.ppk_agency_id));
         let events = store.case_events(&fact.id).await.unwrap();
-        let first = |actions: &[&str]| events.iter().filter(|e| actions.contains(&e.action.as_str())).map(|e| e.on).min();
+        let first =
+            |actions: &[&str]| events.iter().filter(|e| actions.contains(&e.action.as_str())).map(|e| e.on).min();
         assert_eq!(fact.recommended_on, first(&["recommend"]));
         assert_eq!(fact.decided_on, first(&["issue_sanction", "clear_asn"]));
         match case.registry_person_id {

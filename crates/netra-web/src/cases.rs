@@ -1168,6 +1168,9 @@ async fn case_page(state: &AppState, user: &SessionUser, desk: &CaseDesk<'_>, fi
         page = page.section(section);
     }
     page = page.section(Section::Heading(l.pick("Riwayat", "History").into())).section(timeline_section(file, l));
+    for section in crate::letters::case_sections(desk, file, l).await {
+        page = page.section(section);
+    }
     if user.principal.role().is_bawaslu() && case.merged_into.is_none() {
         page = page.section(Section::Form(facts_form(case, &agencies, l)));
     }
@@ -1249,13 +1252,19 @@ pub async fn show(
             .to_string(),
         "dibuat" => l.pick("Kasus dicatat.", "Case recorded.").to_string(),
         "terlapor" => l.pick("Terlapor dalam registri tercatat.", "Registry person recorded.").to_string(),
+        "surat" => l
+            .pick(
+                "Surat diterbitkan dan ditandatangani; unduh PDF-nya di bagian Surat.",
+                "Letter issued and signed; download its PDF under Letters.",
+            )
+            .to_string(),
         _ => l.pick("Perubahan tersimpan.", "Changes saved.").to_string(),
     });
     render_case(&state, &user, &id, StatusCode::OK, text, None).await
 }
 
 /// Shows an action's failure on the case page: the reasons for invalid input, a reload hint for a conflict.
-async fn failed(state: &AppState, user: &SessionUser, id: &str, error: AccessError) -> Response {
+pub(crate) async fn failed(state: &AppState, user: &SessionUser, id: &str, error: AccessError) -> Response {
     let l = user.locale;
     match error {
         AccessError::Invalid(errors) => {

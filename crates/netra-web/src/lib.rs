@@ -24,6 +24,7 @@ mod cases;
 pub mod charts;
 mod dashboard;
 mod export;
+mod letters;
 
 pub use cases::candidate_set;
 mod pacts;
@@ -135,6 +136,7 @@ fn routes() -> Routes {
         .add("GET", "/verifikasi", Public, get(pacts::verify_page))
         .add("GET", "/verifikasi/{code}", Public, get(pacts::verify_result))
         .add("GET", "/verifikasi/{code}/berkas", Public, get(pacts::download))
+        .add("POST", "/verifikasi/{code}/periksa", Public, post(letters::check_upload).layer(letter_check_limit()))
         .add("GET", "/pakta", Staff, get(pacts::staff_page))
         .add("GET", "/pakta/cakupan", Staff, get(pacts::coverage))
         .add("GET", "/sosialisasi", Staff, get(sessions::list))
@@ -197,6 +199,8 @@ fn routes() -> Routes {
         .add("POST", "/kasus/{id}/gabung", Staff, post(cases::merge))
         .add("POST", "/kasus/{id}/bukti", Staff, post(cases::upload_evidence).layer(upload_limit()))
         .add("GET", "/kasus/{id}/bukti/{evidence}", Staff, get(cases::download_evidence))
+        .add("POST", "/kasus/{id}/surat", Staff, post(letters::issue))
+        .add("GET", "/kasus/{id}/surat/{letter}", Staff, get(letters::download))
         .add("POST", "/kasus/{id}/laporan/{report}/buka", Staff, post(cases::unseal))
         .add("GET", "/patroli", Staff, get(patrol::home))
         .add("POST", "/patroli", Staff, post(patrol::upload).layer(batch_limit()))
@@ -226,6 +230,10 @@ const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 fn upload_limit() -> axum::extract::DefaultBodyLimit {
     axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)
+}
+
+fn letter_check_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(11 * 1024 * 1024)
 }
 
 fn batch_limit() -> axum::extract::DefaultBodyLimit {

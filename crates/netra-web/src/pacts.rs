@@ -190,8 +190,8 @@ pub async fn verify_page(headers: HeaderMap, uri: axum::http::Uri, Query(query):
     let mut page =
         StaffPage::anonymous(l, "/verifikasi", "", l.pick("Verifikasi pakta integritas", "Verify an integrity pact"))
             .lead(l.pick(
-                "Masukkan kode verifikasi yang tercetak pada pakta (XXXX-XXXX-XXXX) untuk memeriksa tanda tangannya.",
-                "Enter the verification code printed on the pact (XXXX-XXXX-XXXX) to check its signature.",
+                "Masukkan kode verifikasi yang tercetak pada pakta atau surat (XXXX-XXXX-XXXX) untuk memeriksa tanda tangannya.",
+                "Enter the verification code printed on the pact or letter (XXXX-XXXX-XXXX) to check its signature.",
             ))
             .section(Section::Form(
                 FormSpec::new(
@@ -228,6 +228,12 @@ pub async fn verify_result(
         Err(error) => return internal(error),
     };
     let Some(Verification { signature, text, verdict }) = found else {
+        let csrf = crate::report::csrf_for(&headers);
+        match crate::letters::verification_page(&state, l, &code, &csrf, None).await {
+            Ok(Some(page)) => return crate::report::with_csrf_cookie(&state, &csrf, page),
+            Ok(None) => {}
+            Err(response) => return response,
+        }
         let mut page = StaffPage::anonymous(l, "/verifikasi", "", title);
         page.error = Some(l.pick("Tidak ada pakta dengan kode ini.", "No pact has this code.").into());
         return page.render(StatusCode::NOT_FOUND);
@@ -313,7 +319,11 @@ pub async fn download(State(state): State<AppState>, Path(code): Path<String>) -
             signed.pact.to_file(),
         )
             .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Ok(None) => match crate::letters::public_pdf(&state, &code).await {
+            Ok(Some(response)) => response,
+            Ok(None) => StatusCode::NOT_FOUND.into_response(),
+            Err(response) => response,
+        },
         Err(error) => internal(error),
     }
 }

@@ -156,6 +156,11 @@ impl Staffed {
 
     /// A complete session for a user, created directly (no password hashing per request).
     async fn session_for(&self, username: &str) -> (String, String) {
+        self.session_at(username, NOW).await
+    }
+
+    /// A complete session opened at `now` (for tests whose clock is not [`NOW`]).
+    async fn session_at(&self, username: &str, now: time::OffsetDateTime) -> (String, String) {
         let user = self.store().user_by_username(username).await.unwrap().unwrap();
         let token = netra_store::auth::new_token();
         let csrf = netra_store::auth::new_token();
@@ -164,9 +169,9 @@ impl Staffed {
             user_id: user.id,
             csrf_token: csrf.clone(),
             second_factor: true,
-            created_at: NOW,
-            last_seen_at: NOW,
-            expires_at: NOW + time::Duration::hours(2),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + time::Duration::hours(2),
         };
         self.store().create_session(&session).await.unwrap();
         (token, csrf)
@@ -597,6 +602,8 @@ struct Objects {
     case: (String, String),
     report: (String, String),
     evidence: (String, String),
+    /// A forwarding letter of each case.
+    letter: (String, String),
     /// Patrol batches of an office in Kabupaten Bandung and in Surabaya, each with a queued post.
     batch: (String, String),
     post: (String, String),
@@ -814,6 +821,7 @@ async fn objects(app: &Staffed) -> Objects {
     let mut case = Vec::new();
     let mut report = Vec::new();
     let mut evidence = Vec::new();
+    let mut letter = Vec::new();
     for (region, person, reporter, offices, agency) in [
         (
             "32.04",
@@ -833,6 +841,16 @@ async fn objects(app: &Staffed) -> Objects {
             .await
             .unwrap();
         evidence.push(store.case_evidence(&filed.case_id).await.unwrap()[0].id.clone());
+        let writer = store.user_by_username(offices[0]).await.unwrap().unwrap();
+        let writer = netra_store::access::Principal::load(store.as_ref(), &writer.id).await.unwrap().unwrap();
+        let input = netra_store::casework::LetterInput { kind: "penerusan".into(), ..Default::default() };
+        let issued = writer
+            .case_desk(store)
+            .unwrap()
+            .issue_letter(&filed.case_id, &input, &app.app.state.vault.pact_keys, "http://netra.test", NOW)
+            .await
+            .unwrap();
+        letter.push(issued.id);
         report.push(filed.report_id.unwrap());
         case.push(filed.case_id);
     }
@@ -887,6 +905,7 @@ async fn objects(app: &Staffed) -> Objects {
         case: pair_of(&mut case),
         report: pair_of(&mut report),
         evidence: pair_of(&mut evidence),
+        letter: pair_of(&mut letter),
         office: (in_office.id, out_office.id),
         user: ("target-bdg".into(), "target-sby".into()),
         agency: ("pemkab-bandung".into(), "pemkot-surabaya".into()),
@@ -971,6 +990,10 @@ const CASE_WORKERS: &[Role] = &[
     Role::Inspektorat,
 ];
 const CUSTODIAN: &[Role] = &[Role::Custodian];
+/// Roles that write a letter of a case at the PPK (the forwarding or the recommendation; the PPK's own letters
+/// come after its next steps).
+const LETTER_WRITERS: &[Role] =
+    &[Role::BawasluKabKota, Role::BawasluProvinsi, Role::BawasluRi, Role::BknRegional, Role::BknPusat];
 const PACT_MANAGERS: &[Role] = &[Role::SystemAdmin, Role::BawasluRi, Role::BknPusat];
 const PACT_DESK: &[Role] = &[Role::SystemAdmin, Role::BawasluRi, Role::BknPusat, Role::AgencyAdmin];
 const PACT_SIGNERS: &[Role] = &[Role::AgencyAdmin];
@@ -1117,6 +1140,8 @@ fn cases() -> Vec<Case> {
         case("POST", "/kasus/{id}/gabung", BAWASLU, true, FreshCase, None),
         case("POST", "/kasus/{id}/bukti", CASE_WORKERS, true, AtPpk, None),
         case("GET", "/kasus/{id}/bukti/{evidence}", CASE_ROLES, true, Evidence, None),
+        case("POST", "/kasus/{id}/surat", LETTER_WRITERS, true, AtPpk, None),
+        case("GET", "/kasus/{id}/surat/{letter}", CASE_ROLES, true, AtPpk, None),
         case(
             "POST",
             "/kasus/{id}/laporan/{report}/buka",
@@ -1250,6 +1275,7 @@ async fn role_route_jurisdiction_matrix() {
                 let path = case
                     .path
                     .replace("{evidence}", &pick(&objects.evidence))
+                    .replace("{letter}", &pick(&objects.letter))
                     .replace("{report}", &pick(&objects.report))
                     .replace("{id}", &id)
                     .replace("{kind}", kind)
@@ -1334,6 +1360,9 @@ async fn role_route_jurisdiction_matrix() {
                             ("head_name", pair.head_name),
                             ("deputy_name", pair.deputy_name),
                         ]
+                    }
+                    (_, "/kasus/{id}/surat") => {
+                        vec![("kind", if role.is_bkn() { "rekomendasi" } else { "penerusan" }.into())]
                     }
                     (_, "/kasus/baru") => vec![
                         ("origin", "finding".into()),
@@ -1552,6 +1581,193 @@ mod casework_flow {
     ) -> CaseRecord {
         let on = action.on();
         desk.act(&case.id, case.version, action, handoff, at(on)).await.unwrap()
+    }
+
+    /// The text of a PDF as Debian's `pdftotext` reads it (an independent reader).
+    fn pdf_text(pdf: &[u8]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("surat.pdf");
+        std::fs::write(&path, pdf).unwrap();
+        let output = std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext (Debian poppler-utils, installed by scripts/install-test-deps.sh)");
+        assert!(output.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Writes a letter through the case page's form as `username`; returns the reply.
+    async fn write_letter(app: &Staffed, username: &str, case_id: &str, fields: &[(&str, &str)]) -> Reply {
+        let (token, csrf) = app.session_at(username, (app.app.state.now)()).await;
+        let cookie = session_cookie(&token);
+        let mut form: Vec<(&str, String)> = vec![("csrf", csrf)];
+        form.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        app.request("POST", &format!("/kasus/{case_id}/surat"), Some(&cookie), &form).await
+    }
+
+    /// A form field and its value.
+    type Pair<'a> = (&'a str, &'a str);
+
+    #[tokio::test]
+    async fn letters_are_signed_pdfs_whose_text_reads_back_and_whose_seal_breaks_on_any_change() {
+        let mut app = staffed_in_november().await;
+        let filed = api(&app, "POST", "/api/v1/reports", None, Some(report("Asep Sunandar", "anonymous", None))).await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+        let bawaslu = desk_user(&app, "bawaslu.kabbandung").await;
+        let desk = bawaslu.case_desk(app.store()).unwrap();
+        let listed = desk.list(CaseQuery::new(desk.scope().clone())).await.unwrap();
+        let mut case = desk.case(&listed[0].id).await.unwrap();
+        let id = case.id.clone();
+        // Before the forwarding, no letter can be written.
+        let early = write_letter(&app, "bawaslu.kabbandung", &id, &[("kind", "penerusan")]).await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.body.contains("setelah langkah"), "{}", early.body);
+        case = act(&desk, case, Action::BeginPreliminaryCheck { on: date!(2024 - 11 - 12) }, HandOff::default()).await;
+        let register = Action::Register { on: date!(2024 - 11 - 12), number: "001/Reg/LP/PB/Kab/13.03/XI/2024".into() };
+        case = act(&desk, case, register, HandOff::default()).await;
+        case = act(&desk, case, Action::BeginKajian { on: date!(2024 - 11 - 13) }, HandOff::default()).await;
+        let forward = Action::ForwardToBkn {
+            on: date!(2024 - 11 - 14),
+            letter_number: "045/PP.01.02/K.JB-04/11/2024".into(),
+            items: vec!["PP-CAMPAIGN-JOIN".into()],
+        };
+        case = act(&desk, case, forward, HandOff::default()).await;
+        let bkn_desk = desk_user(&app, "bkn.kanreg3").await;
+        let bkn_desk = bkn_desk.case_desk(app.store()).unwrap();
+        case = act(&bkn_desk, case, Action::BknReceive { on: date!(2024 - 11 - 15) }, HandOff::default()).await;
+        let recommend = Action::Recommend {
+            on: date!(2024 - 11 - 18),
+            letter_number: "R-1234/KR.III/XI/2024".into(),
+            level: netra_core::catalogue::SanctionLevel::Sedang,
+        };
+        case = act(&bkn_desk, case, recommend, HandOff { ppk_agency: Some("pemkab-bandung".into()) }).await;
+        let ppk = desk_user(&app, "ppk.kabbandung").await;
+        let ppk_desk = ppk.case_desk(app.store()).unwrap();
+        case = act(&ppk_desk, case, Action::PpkReceive { on: date!(2024 - 11 - 20) }, HandOff::default()).await;
+        case = act(&ppk_desk, case, Action::Summon { on: date!(2024 - 11 - 22) }, HandOff::default()).await;
+        let exam = Action::RecordExamination { on: date!(2024 - 11 - 29), attended: true };
+        act(&ppk_desk, case, exam, HandOff::default()).await;
+        app.app.state.now = || datetime!(2024-12-02 09:00 +7);
+
+        // Each office writes its letter; others may not, and missing examination details are named.
+        let wrong = write_letter(&app, "bawaslu.kabbandung", &id, &[("kind", "rekomendasi")]).await;
+        assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+        let incomplete = write_letter(&app, "ppk.kabbandung", &id, &[("kind", "panggilan"), ("exam_time", "9")]).await;
+        assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(incomplete.body.contains("exam_date") && incomplete.body.contains("exam_place"), "{}", incomplete.body);
+        let exam_fields =
+            [("exam_date", "2024-12-06"), ("exam_time", "09:30"), ("exam_place", "Ruang Rapat BKPSDM, Soreang")];
+        let writes: [(&str, &str, &[Pair]); 5] = [
+            ("bawaslu.kabbandung", "penerusan", &[]),
+            ("bkn.kanreg3", "rekomendasi", &[]),
+            ("ppk.kabbandung", "panggilan", &exam_fields),
+            ("inspektorat.kabbandung", "berita-acara", &exam_fields),
+            ("ppk.kabbandung", "keputusan", &[("number", "800.1.6/777/BKPSDM/2024")]),
+        ];
+        for (username, kind, extra) in writes {
+            let mut fields = vec![("kind", kind)];
+            fields.extend_from_slice(extra);
+            let reply = write_letter(&app, username, &id, &fields).await;
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{username} writes {kind}: {}", reply.body);
+        }
+        let letters = app.store().letters_of_case(&id).await.unwrap();
+        assert_eq!(letters.len(), 5);
+        let keys_reply = app.request("GET", "/pakta/kunci.json", None, &[]).await;
+        let keys: Vec<netra_core::pact::PublicKey> = serde_json::from_str(&keys_reply.body).unwrap();
+        let (token, _) = app.session_at("bawaslu.kabbandung", (app.app.state.now)()).await;
+        let cookie = session_cookie(&token);
+        let page = app.request("GET", &format!("/kasus/{id}"), Some(&cookie), &[]).await;
+        let expected_text: [&[&str]; 5] = [
+            &["045/PP.01.02/K.JB-04/11/2024", "14 November 2024", "BKN Kantor Regional III Bandung", "Ikut kampanye"],
+            &[
+                "R-1234/KR.III/XI/2024",
+                "hukuman disiplin sedang",
+                "Pejabat Pembina Kepegawaian Pemerintah Kabupaten Bandung",
+            ],
+            &["Jumat, 6 Desember 2024", "09:30 WIB", "Ruang Rapat BKPSDM, Soreang"],
+            &["BERITA ACARA PEMERIKSAAN", "Jumat, 6 Desember 2024", "Inspektorat Kabupaten Bandung"],
+            &["800.1.6/777/BKPSDM/2024", "hukuman disiplin sedang", "RANCANGAN KEPUTUSAN"],
+        ];
+        for (letter, expected) in letters.iter().zip(expected_text) {
+            assert!(page.body.contains(&letter.code), "the case page lists {}", letter.code);
+            let reply = app.request("GET", &format!("/kasus/{id}/surat/{}", letter.id), Some(&cookie), &[]).await;
+            assert_eq!(reply.status, StatusCode::OK);
+            assert_eq!(reply.headers["content-type"], "application/pdf");
+            let pdf = app.store().letter_pdf(&letter.id).await.unwrap().unwrap();
+            let text = pdf_text(&pdf);
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for needle in expected.iter().chain(&["Asep Sunandar", letter.code.as_str(), "NTR-2024-000001"]) {
+                assert!(flat.contains(needle), "{:?}: {needle:?} not in the extracted text:\n{text}", letter.kind);
+            }
+            // The seal holds, and breaks on any change: one byte in the middle, or a name in the metadata.
+            assert_eq!(netra_core::letter::verify_pdf(&pdf, &keys).unwrap(), letter.key_id);
+            let mut flipped = pdf.clone();
+            let middle = flipped.len() / 2;
+            flipped[middle] ^= 0x20;
+            assert!(netra_core::letter::verify_pdf(&flipped, &keys).is_err());
+            let renamed = String::from_utf8_lossy(&pdf).contains("Asep");
+            if renamed {
+                let edited: Vec<u8> = pdf
+                    .windows(4)
+                    .position(|w| w == b"Asep")
+                    .map(|at| {
+                        let mut copy = pdf.clone();
+                        copy[at..at + 4].copy_from_slice(b"Ujang"[..4].as_ref());
+                        copy
+                    })
+                    .unwrap();
+                assert!(matches!(
+                    netra_core::letter::verify_pdf(&edited, &keys),
+                    Err(netra_core::letter::SealError::Invalid(netra_core::pact::VerifyError::Forged))
+                ));
+            }
+            // The document signature gives the printed code.
+            let signature = data_encoding::BASE64.decode(letter.signature.as_bytes()).unwrap();
+            assert_eq!(netra_core::pact::verification_code(&signature), letter.code);
+        }
+
+        // The public page checks a code and an uploaded file.
+        let penerusan = &letters[0];
+        let public = app.request("GET", &format!("/verifikasi/{}", penerusan.code), None, &[]).await;
+        assert_eq!(public.status, StatusCode::OK);
+        assert!(public.body.contains("SAH") && public.body.contains(&penerusan.pdf_sha256), "{}", public.body);
+        let csrf_cookie = public
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("netra_csrf="))
+            .map(|v| v.split(';').next().unwrap().to_string())
+            .expect("a form token cookie");
+        let csrf = csrf_from(&public.body);
+        let genuine = app.store().letter_pdf(&penerusan.id).await.unwrap().unwrap();
+        let uri = format!("/verifikasi/{}/periksa", penerusan.code);
+        let same =
+            app.multipart(&uri, &csrf_cookie, &[("csrf", csrf.clone())], &[("surat.pdf", genuine.clone())]).await;
+        assert_eq!(same.status, StatusCode::OK, "{}", same.body);
+        assert!(same.body.contains("SAMA PERSIS"), "{}", same.body);
+        let mut forged = genuine.clone();
+        let at = forged.len() / 3;
+        forged[at] ^= 0x01;
+        let changed = app.multipart(&uri, &csrf_cookie, &[("csrf", csrf.clone())], &[("surat.pdf", forged)]).await;
+        assert_eq!(changed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(changed.body.contains("TIDAK SAH"), "{}", changed.body);
+        let other = app.store().letter_pdf(&letters[1].id).await.unwrap().unwrap();
+        let mismatch = app.multipart(&uri, &csrf_cookie, &[("csrf", csrf.clone())], &[("surat.pdf", other)]).await;
+        assert!(mismatch.body.contains("bukan surat dengan kode ini"), "{}", mismatch.body);
+        let no_token =
+            app.multipart(&uri, &csrf_cookie, &[("csrf", "x".into())], &[("surat.pdf", genuine.clone())]).await;
+        assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+        let download = app.request("GET", &format!("/verifikasi/{}/berkas", penerusan.code), None, &[]).await;
+        assert_eq!(download.headers["content-type"], "application/pdf");
+
+        // Every letter is in the case's audit trail, and the chain holds.
+        let filter = netra_store::AuditFilter { object: Some(("case".into(), id.clone())), ..Default::default() };
+        let trail = app.store().audit_entries(&filter, 100).await.unwrap();
+        assert_eq!(trail.iter().filter(|e| e.action == "letter.issue").count(), 5);
+        assert!(netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().is_ok());
     }
 
     async fn staffed_in_november() -> Staffed {

@@ -11,6 +11,7 @@ use netra_core::clock::ClockKind;
 use netra_core::region::RegionCode;
 use netra_store::StoreConfig;
 
+mod letter;
 mod pact;
 mod registry;
 mod screen;
@@ -49,6 +50,8 @@ enum Command {
     Registry(registry::RegistryArgs),
     /// Neutrality pacts: verify a signed pact offline, export pacts and public keys, rotate the signing key.
     Pact(pact::PactArgs),
+    /// Signed letters: verify a letter's PDF offline.
+    Letter(letter::LetterArgs),
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +168,11 @@ fn main() -> ExitCode {
         Command::Model(args) => screen::model(args),
         Command::Registry(args) => registry::registry(args),
         Command::Pact(args) => match pact::pact(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(2),
+            Err(error) => Err(error),
+        },
+        Command::Letter(args) => match letter::letter(args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(2),
             Err(error) => Err(error),

@@ -497,6 +497,8 @@ fn killing_the_server_during_a_burst_loses_no_acknowledged_report_on_postgresql(
     crash_during_a_burst_loses_nothing_acknowledged(Some(url));
 }
 
+#[path = "cli/letter.rs"]
+mod letter;
 #[path = "cli/pact.rs"]
 mod pact;
 #[path = "cli/registry.rs"]

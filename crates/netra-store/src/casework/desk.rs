@@ -97,8 +97,8 @@ pub struct DuplicateCandidate {
 /// Staff operations on the cases of a principal's scope.
 #[derive(Debug)]
 pub struct CaseDesk<'p> {
-    principal: &'p Principal,
-    store: Arc<dyn Store>,
+    pub(super) principal: &'p Principal,
+    pub(super) store: Arc<dyn Store>,
     scope: CaseScope,
 }
 
