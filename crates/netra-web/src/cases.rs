@@ -1196,11 +1196,22 @@ async fn case_page(state: &AppState, user: &SessionUser, desk: &CaseDesk<'_>, fi
         }));
     }
     if user.principal.role().can(Permission::ViewAudit) {
-        page = page.section(Section::Nav(vec![(
-            format!("/audit/case/{}", case.id),
-            l.pick("Jejak audit kasus ini", "This case's audit trail").into(),
-            false,
-        )]));
+        page = page.section(Section::Nav(vec![
+            (
+                format!("/audit/case/{}", case.id),
+                l.pick("Jejak audit kasus ini", "This case's audit trail").into(),
+                false,
+            ),
+            (
+                format!("/kasus/{}/berkas.zip", case.id),
+                l.pick(
+                    "Unduh berkas perkara (ZIP: catatan, bukti, surat, jejak audit)",
+                    "Download the case bundle (ZIP: record, evidence, letters, audit trail)",
+                )
+                .into(),
+                false,
+            ),
+        ]));
     }
     page
 }

@@ -96,7 +96,27 @@ pub async fn export(State(state): State<AppState>, Staff(user): Staff, Query(que
     }
 }
 
-fn attachment(content_type: &str, name: String, body: Body) -> Response {
+/// A finished temporary file as a response body, read in 64 KiB chunks. The open handle keeps the file readable
+/// after the temporary path is removed.
+pub(crate) fn file_body(file: tempfile::NamedTempFile) -> std::io::Result<Body> {
+    let reader = tokio::fs::File::from_std(file.reopen()?);
+    drop(file);
+    let stream = futures_util::stream::unfold(reader, |mut reader| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = vec![0u8; 64 * 1024];
+        match reader.read(&mut buffer).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buffer.truncate(n);
+                Some((Ok::<_, std::io::Error>(buffer), reader))
+            }
+            Err(error) => Some((Err(error), reader)),
+        }
+    });
+    Ok(Body::from_stream(stream))
+}
+
+pub(crate) fn attachment(content_type: &str, name: String, body: Body) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -209,27 +229,9 @@ async fn xlsx(state: AppState, user: SessionUser, query: CaseQuery, stamp: Strin
         Err(error) => return internal(error),
     };
     tracing::debug!(rows = written, "case export written");
-    // The open handle keeps the file readable after the temporary path is removed.
-    let reader = match file.reopen() {
-        Ok(reader) => tokio::fs::File::from_std(reader),
+    let body = match file_body(file) {
+        Ok(body) => body,
         Err(error) => return internal(error),
     };
-    drop(file);
-    let stream = futures_util::stream::unfold(reader, |mut reader| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buffer = vec![0u8; 64 * 1024];
-        match reader.read(&mut buffer).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((Ok::<_, std::io::Error>(buffer), reader))
-            }
-            Err(error) => Some((Err(error), reader)),
-        }
-    });
-    attachment(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("kasus-{stamp}.xlsx"),
-        Body::from_stream(stream),
-    )
+    attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("kasus-{stamp}.xlsx"), body)
 }

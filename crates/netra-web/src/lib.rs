@@ -20,6 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod admin;
 mod api;
 pub mod auth;
+mod bundle;
 mod cases;
 pub mod charts;
 mod dashboard;
@@ -200,6 +201,7 @@ fn routes() -> Routes {
         .add("POST", "/kasus/{id}/bukti", Staff, post(cases::upload_evidence).layer(upload_limit()))
         .add("GET", "/kasus/{id}/bukti/{evidence}", Staff, get(cases::download_evidence))
         .add("POST", "/kasus/{id}/surat", Staff, post(letters::issue))
+        .add("GET", "/kasus/{id}/berkas.zip", Staff, get(bundle::download))
         .add("GET", "/kasus/{id}/surat/{letter}", Staff, get(letters::download))
         .add("POST", "/kasus/{id}/laporan/{report}/buka", Staff, post(cases::unseal))
         .add("GET", "/patroli", Staff, get(patrol::home))

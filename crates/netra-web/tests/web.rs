@@ -141,6 +141,8 @@ struct Reply {
     status: StatusCode,
     headers: axum::http::HeaderMap,
     body: String,
+    /// The body as sent (for binary downloads).
+    bytes: Vec<u8>,
 }
 
 impl Staffed {
@@ -182,7 +184,7 @@ impl Staffed {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024).await.unwrap();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     /// A multipart POST with text fields and files (named `files`).
@@ -1142,6 +1144,7 @@ fn cases() -> Vec<Case> {
         case("GET", "/kasus/{id}/bukti/{evidence}", CASE_ROLES, true, Evidence, None),
         case("POST", "/kasus/{id}/surat", LETTER_WRITERS, true, AtPpk, None),
         case("GET", "/kasus/{id}/surat/{letter}", CASE_ROLES, true, AtPpk, None),
+        case("GET", "/kasus/{id}/berkas.zip", CASE_WORKERS, true, AtPpk, None),
         case(
             "POST",
             "/kasus/{id}/laporan/{report}/buka",
@@ -1611,7 +1614,7 @@ mod casework_flow {
     type Pair<'a> = (&'a str, &'a str);
 
     #[tokio::test]
-    async fn letters_are_signed_pdfs_whose_text_reads_back_and_whose_seal_breaks_on_any_change() {
+    async fn letters_read_back_and_break_on_any_change_and_the_case_bundle_carries_them() {
         let mut app = staffed_in_november().await;
         let filed = api(&app, "POST", "/api/v1/reports", None, Some(report("Asep Sunandar", "anonymous", None))).await;
         assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
@@ -1763,10 +1766,46 @@ mod casework_flow {
         let download = app.request("GET", &format!("/verifikasi/{}/berkas", penerusan.code), None, &[]).await;
         assert_eq!(download.headers["content-type"], "application/pdf");
 
-        // Every letter is in the case's audit trail, and the chain holds.
+        // The case bundle holds the record, the evidence as stored, the letters and the audit trail, each with its
+        // checksum; taking it is audited.
+        let photo = staged_jpeg(&app, "foto kampanye.jpg");
+        ppk_desk.attach_evidence(&app.app.state.vault, &id, vec![photo], datetime!(2024-12-02 09:00 +7)).await.unwrap();
+        let stored = app.store().case_evidence(&id).await.unwrap();
+        let reply = app.request("GET", &format!("/kasus/{id}/berkas.zip"), Some(&cookie), &[]).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.headers["content-type"], "application/zip");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(reply.bytes)).unwrap();
+        let mut read = |name: &str| {
+            let mut entry = archive.by_name(name).unwrap_or_else(|_| panic!("{name} is in the bundle"));
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut out).unwrap();
+            out
+        };
+        let sums = String::from_utf8(read("SHA256SUMS")).unwrap();
+        let listed: Vec<(String, String)> =
+            sums.lines().map(|l| l.split_once("  ").map(|(h, n)| (h.to_string(), n.to_string())).unwrap()).collect();
+        assert_eq!(listed.len(), 1 + 5 + 3, "one photo, five letters, the record, the trail and the note: {sums}");
+        for (hash, name) in &listed {
+            let content = read(name);
+            assert_eq!(&netra_core::audit::digest(&content), hash, "{name}");
+        }
+        let photo_name = listed.iter().find(|(_, n)| n.starts_with("bukti/")).unwrap();
+        assert_eq!(photo_name.0, stored[0].sha256, "the evidence file is byte for byte the stored one");
+        let record: Value = serde_json::from_slice(&read("kasus.json")).unwrap();
+        assert_eq!(record["case_number"], "NTR-2024-000001");
+        assert_eq!(record["evidence"][0]["intact"], true);
+        assert_eq!(record["letters"].as_array().unwrap().len(), 5);
+        let audit: Value = serde_json::from_slice(&read("audit.json")).unwrap();
+        assert_eq!(audit["entries_verified"], true);
+        assert!(audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "letter.issue"));
+        let penerusan_pdf = read(&format!("surat/penerusan-{}.pdf", penerusan.code));
+        assert!(netra_core::letter::verify_pdf(&penerusan_pdf, &keys).is_ok());
+
+        // Every letter is in the case's audit trail, so is each bundle taken, and the chain holds.
         let filter = netra_store::AuditFilter { object: Some(("case".into(), id.clone())), ..Default::default() };
         let trail = app.store().audit_entries(&filter, 100).await.unwrap();
         assert_eq!(trail.iter().filter(|e| e.action == "letter.issue").count(), 5);
+        assert_eq!(trail.iter().filter(|e| e.action == "case.bundle").count(), 1);
         assert!(netra_store::verify_audit_chain(app.store().as_ref()).await.unwrap().is_ok());
     }
 

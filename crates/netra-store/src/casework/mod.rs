@@ -10,6 +10,7 @@
 //! - [`PactDesk`] (from [`Principal::pact_desk`]) revises pact texts and signs pacts; [`sign_with_code`] and
 //!   [`verify_code`] are the public side.
 
+mod bundle;
 mod custody;
 mod desk;
 mod directory;
@@ -21,6 +22,7 @@ mod reporter;
 mod sessions;
 mod stats;
 
+pub use bundle::*;
 pub use custody::*;
 pub use desk::*;
 use directory::*;
