@@ -10,6 +10,8 @@
 
 use std::sync::OnceLock;
 
+pub mod chart;
+
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::{DateTime, Metadata};
@@ -121,7 +123,7 @@ fn faces() -> Result<&'static Faces, RenderError> {
 /// Something to draw at a place on a page (y is the text baseline, from the top).
 enum Op {
     Text { x: f32, y: f32, bold: bool, size: f32, text: String },
-    Rect { x: f32, y: f32, w: f32, h: f32 },
+    Rect { x: f32, y: f32, w: f32, h: f32, rgb: (u8, u8, u8) },
     Qr { x: f32, y: f32, side: f32, modules: Vec<bool>, width: usize },
 }
 
@@ -231,9 +233,43 @@ impl<'f> Flow<'f> {
         self.y += points;
     }
 
+    /// A chart scaled to the text width, its title above it, kept on one page.
+    fn chart(&mut self, chart: &chart::Chart) {
+        let scale = (RIGHT - LEFT) / chart.width;
+        let height = chart.height * scale;
+        self.room(height + 2.0 * LINE);
+        self.gap(6.0);
+        self.paragraph(LEFT, true, BODY, &chart.title);
+        let top = self.y + 6.0;
+        let size = chart.font_size * scale;
+        for shape in &chart.shapes {
+            match shape {
+                chart::Shape::Rect { x, y, w, h, ink, .. } => self.push(Op::Rect {
+                    x: LEFT + x * scale,
+                    y: top + y * scale,
+                    w: w * scale,
+                    h: h * scale,
+                    rgb: ink.rgb(),
+                }),
+                chart::Shape::Text { x, y, anchor, text } => {
+                    let width = self.faces.regular.width(text, size);
+                    let left = LEFT
+                        + x * scale
+                        + match anchor {
+                            chart::Anchor::Start => 0.0,
+                            chart::Anchor::Middle => -width / 2.0,
+                            chart::Anchor::End => -width,
+                        };
+                    self.push(Op::Text { x: left, y: top + y * scale, bold: false, size, text: text.clone() });
+                }
+            }
+        }
+        self.y = top + height + 6.0;
+    }
+
     fn rule(&mut self, thickness: f32) {
         let y = self.y;
-        self.push(Op::Rect { x: LEFT, y, w: RIGHT - LEFT, h: thickness });
+        self.push(Op::Rect { x: LEFT, y, w: RIGHT - LEFT, h: thickness, rgb: (0, 0, 0) });
     }
 }
 
@@ -332,27 +368,82 @@ pub fn render(letter: &Letter) -> Result<Vec<u8>, RenderError> {
     }
     flow.y = flow.y.max(top + side);
 
-    // Draw every page with its footer.
-    let pages = flow.pages.len();
-    let mut document = Document::new();
+    let footer = |page: usize, pages: usize| {
+        format!("Halaman {page} dari {pages} · Nomor {} · Kode {}", letter.number, letter.code)
+    };
     let (year, month, day, hour, minute, second) = letter.issued;
-    document.set_metadata(
-        Metadata::new()
-            .title(letter.subject.clone())
-            .authors(vec![letter.letterhead.first().cloned().unwrap_or_default()])
-            .creator("Netra".into())
-            .producer("Netra (krilla)".into())
-            .language("id".into())
-            .keywords(vec![letter.seal.clone()])
-            .creation_date(
-                DateTime::new(year).month(month).day(day).hour(hour).minute(minute).second(second).utc_offset_hour(0),
-            ),
-    );
-    for (index, ops) in flow.pages.into_iter().enumerate() {
+    let metadata = Metadata::new()
+        .title(letter.subject.clone())
+        .authors(vec![letter.letterhead.first().cloned().unwrap_or_default()])
+        .creator("Netra".into())
+        .producer("Netra (krilla)".into())
+        .language("id".into())
+        .keywords(vec![letter.seal.clone()])
+        .creation_date(
+            DateTime::new(year).month(month).day(day).hour(hour).minute(minute).second(second).utc_offset_hour(0),
+        );
+    write_pdf(faces, flow.pages, metadata, &footer)
+}
+
+/// A report: a title, lines under it, facts, then charts (the dashboard as a PDF).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub title: String,
+    pub subtitle: Vec<String>,
+    pub facts: Vec<(String, String)>,
+    pub charts: Vec<chart::Chart>,
+    /// The footer's text before the page number.
+    pub footer: String,
+    /// UTC time it was made: year, month, day, hour, minute, second.
+    pub created: (u16, u8, u8, u8, u8, u8),
+}
+
+/// Renders a report.
+pub fn render_report(report: &Report) -> Result<Vec<u8>, RenderError> {
+    let faces = faces()?;
+    let mut flow = Flow::new(faces);
+    flow.centred(true, 14.0, &report.title);
+    for line in &report.subtitle {
+        flow.centred(false, 9.5, line);
+    }
+    flow.gap(6.0);
+    flow.rule(0.8);
+    flow.gap(6.0);
+    for (label, value) in &report.facts {
+        flow.labelled(LEFT, LEFT + 220.0, label, value);
+    }
+    flow.gap(6.0);
+    for chart in &report.charts {
+        flow.chart(chart);
+    }
+    let (year, month, day, hour, minute, second) = report.created;
+    let metadata = Metadata::new()
+        .title(report.title.clone())
+        .creator("Netra".into())
+        .producer("Netra (krilla)".into())
+        .language("id".into())
+        .creation_date(
+            DateTime::new(year).month(month).day(day).hour(hour).minute(minute).second(second).utc_offset_hour(0),
+        );
+    let footer = |page: usize, pages: usize| format!("{} · Halaman {page} dari {pages}", report.footer);
+    write_pdf(faces, flow.pages, metadata, &footer)
+}
+
+/// Writes laid-out pages, each with its footer line, as a PDF.
+fn write_pdf(
+    faces: &Faces,
+    pages: Vec<Vec<Op>>,
+    metadata: Metadata,
+    footer: &dyn Fn(usize, usize) -> String,
+) -> Result<Vec<u8>, RenderError> {
+    let count = pages.len();
+    let mut document = Document::new();
+    document.set_metadata(metadata);
+    for (index, ops) in pages.into_iter().enumerate() {
         let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a valid size");
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
-        let footer = format!("Halaman {} dari {pages} · Nomor {} · Kode {}", index + 1, letter.number, letter.code);
+        let footer = footer(index + 1, count);
         let footer_x = LEFT + (RIGHT - LEFT - faces.regular.width(&footer, 8.0)) / 2.0;
         let footer = Op::Text { x: footer_x, y: PAGE_HEIGHT - 36.0, bold: false, size: 8.0, text: footer };
         for op in ops.iter().chain(std::iter::once(&footer)) {
@@ -369,13 +460,14 @@ pub fn render(letter: &Letter) -> Result<Vec<u8>, RenderError> {
                         false,
                     );
                 }
-                Op::Rect { x, y, w, h } => {
+                Op::Rect { x, y, w, h, rgb } => {
                     let mut path = PathBuilder::new();
                     if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
                         path.push_rect(rect);
                     }
                     if let Some(path) = path.finish() {
-                        surface.set_fill(Some(Fill::default()));
+                        let paint = krilla::color::rgb::Color::new(rgb.0, rgb.1, rgb.2).into();
+                        surface.set_fill(Some(Fill { paint, ..Fill::default() }));
                         surface.draw_path(&path);
                     }
                 }
@@ -438,6 +530,25 @@ mod tests {
             issued: (2024, 11, 14, 3, 0, 0),
             ..Letter::default()
         }
+    }
+
+    #[test]
+    fn a_report_draws_its_charts_on_as_many_pages_as_they_need() {
+        let bars: Vec<chart::Bar> = (0..12).map(|n| chart::Bar::count(format!("Unit {n}"), n)).collect();
+        let chart = chart::bar_chart("Kasus per unit", &bars, None, "-");
+        let report = |charts: usize| Report {
+            title: "Dasbor pengawasan".into(),
+            facts: vec![("Jumlah kasus".into(), "66".into())],
+            charts: vec![chart.clone(); charts],
+            footer: "Netra".into(),
+            created: (2024, 12, 2, 2, 0, 0),
+            ..Report::default()
+        };
+        let one = render_report(&report(1)).unwrap();
+        let many = render_report(&report(8)).unwrap();
+        let count_pages = |pdf: &[u8]| pdf.windows(10).filter(|w| *w == b"/Type /Pag" || *w == b"/Type/Page").count();
+        assert!(one.starts_with(b"%PDF-"));
+        assert!(count_pages(&many) > count_pages(&one));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use netra_core::Locale;
 use netra_core::access::CaseScope;
@@ -17,8 +17,8 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::auth::{SessionUser, Staff, locale_of};
-use crate::charts::{Bar, bar_chart, column_chart};
 use crate::staff::{Cell, Field, FieldKind, FormSpec, Section, StaffPage, Table, refusal};
+use netra_letters::chart::{Bar, Chart, bar_chart, column_chart};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StatsQuery {
@@ -89,43 +89,66 @@ fn election_field(options: Vec<(String, String)>, l: Locale, chosen: &str, any: 
     Field::new("pemilihan", l.pick("Pemilihan", "Election"), FieldKind::Select(choices), chosen)
 }
 
-fn chart(title: String, bars: Vec<Bar>, empty: &str, caption: String) -> Section {
-    Section::Chart { svg: bar_chart(&title, &bars, None, empty), caption }
+fn chart(title: String, bars: Vec<Bar>, empty: &str, caption: String) -> (Chart, String) {
+    (bar_chart(&title, &bars, None, empty), caption)
+}
+
+/// What both forms of the dashboard show: the scope, the chosen election, the figures and agency names.
+struct Loaded {
+    elections: Vec<(String, String)>,
+    election: Option<String>,
+    scope: String,
+    dash: Dashboard,
+    agencies: HashMap<String, String>,
+}
+
+async fn load(state: &AppState, user: &SessionUser, query: &StatsQuery) -> Result<Loaded, AccessError> {
+    let l = user.locale;
+    let desk = user.principal.statistics(&state.store)?;
+    let elections = crate::admin::election_options(state, l).await;
+    let election = Some(query.pemilihan.trim()).filter(|e| !e.is_empty()).map(String::from);
+    if election.as_ref().is_some_and(|e| !elections.iter().any(|(id, _)| id == e)) {
+        return Err(AccessError::NotFound);
+    }
+    let today = crate::cases::office_today(state, user);
+    let dash = desk.dashboard(election.as_deref(), today).await?;
+    let agencies: HashMap<String, String> =
+        state.store.agencies().await.unwrap_or_default().into_iter().map(|a| (a.id, a.name)).collect();
+    let scope = scope_text(l, &desk.scope(), &agencies);
+    Ok(Loaded { elections, election, scope, dash, agencies })
 }
 
 /// `GET /dasbor`: the dashboard of the cases in the viewer's scope.
 pub async fn dashboard(State(state): State<AppState>, Staff(user): Staff, Query(query): Query<StatsQuery>) -> Response {
     let l = user.locale;
-    let desk = match user.principal.statistics(&state.store) {
-        Ok(desk) => desk,
+    let Loaded { elections, election, scope, dash, agencies } = match load(&state, &user, &query).await {
+        Ok(loaded) => loaded,
         Err(error) => return refusal(&user, "/dasbor", &error),
     };
-    let elections = crate::admin::election_options(&state, l).await;
-    let election = Some(query.pemilihan.trim()).filter(|e| !e.is_empty());
-    if election.is_some_and(|e| !elections.iter().any(|(id, _)| id == e)) {
-        return refusal(&user, "/dasbor", &AccessError::NotFound);
-    }
-    let today = crate::cases::office_today(&state, &user);
-    let dash = match desk.dashboard(election, today).await {
-        Ok(dash) => dash,
-        Err(error) => return refusal(&user, "/dasbor", &error),
-    };
-    let agencies: HashMap<String, String> =
-        state.store.agencies().await.unwrap_or_default().into_iter().map(|a| (a.id, a.name)).collect();
     let form = FormSpec::new(
         "/dasbor",
         l.pick("Tampilkan", "Show"),
-        vec![election_field(elections, l, election.unwrap_or(""), true)],
+        vec![election_field(elections, l, election.as_deref().unwrap_or(""), true)],
     )
     .get();
     let mut page = StaffPage::for_user(&user, "/dasbor", l.pick("Dasbor pengawasan", "Supervision dashboard"))
-        .lead(scope_text(l, &desk.scope(), &agencies))
+        .lead(scope)
         .section(Section::Form(form));
     page = page.section(Section::Facts(summary(l, &dash)));
-    for section in charts(l, &dash, &agencies) {
-        page = page.section(section);
+    for (chart, caption) in charts(l, &dash, &agencies) {
+        page = page.section(Section::Chart { svg: chart.to_svg(), caption });
     }
+    let pdf = match &election {
+        Some(e) => format!("/dasbor.pdf?pemilihan={e}"),
+        None => "/dasbor.pdf".to_string(),
+    };
     page.section(Section::Links(vec![
+        (
+            pdf,
+            l.pick("Unduh dasbor sebagai PDF", "Download the dashboard as PDF").into(),
+            l.pick("untuk laporan mingguan, dengan grafik yang sama", "for the weekly report, with the same charts")
+                .into(),
+        ),
         (
             "/indeks".into(),
             l.pick("Indeks netralitas per instansi dan wilayah", "Neutrality index per agency and region").into(),
@@ -134,6 +157,53 @@ pub async fn dashboard(State(state): State<AppState>, Staff(user): Staff, Query(
         ("/kasus".into(), l.pick("Daftar kasus", "Case list").into(), String::new()),
     ]))
     .render(StatusCode::OK)
+}
+
+/// `GET /dasbor.pdf`: the same dashboard as a PDF report (figures and the same charts).
+pub async fn dashboard_pdf(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Query(query): Query<StatsQuery>,
+) -> Response {
+    let l = user.locale;
+    let Loaded { elections, election, scope, dash, agencies } = match load(&state, &user, &query).await {
+        Ok(loaded) => loaded,
+        Err(error) => return refusal(&user, "/dasbor", &error),
+    };
+    let at = crate::staff::now(&state).to_offset(time::UtcOffset::UTC);
+    let election_name = match &election {
+        Some(id) => elections.iter().find(|(e, _)| e == id).map_or(id.clone(), |(_, name)| name.clone()),
+        None => l.pick("Semua pemilihan", "Every election").into(),
+    };
+    let report = netra_letters::Report {
+        title: l.pick("Dasbor pengawasan netralitas ASN", "ASN neutrality supervision dashboard").into(),
+        subtitle: vec![
+            format!("{} · {}", user.principal.office.name, election_name),
+            scope,
+            format!(
+                "{} {} UTC",
+                l.pick("Dibuat", "Made"),
+                at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+            ),
+        ],
+        facts: summary(l, &dash),
+        charts: charts(l, &dash, &agencies).into_iter().map(|(chart, _)| chart).collect(),
+        footer: format!("Netra · {}", user.principal.office.name),
+        created: (at.year() as u16, u8::from(at.month()), at.day(), at.hour(), at.minute(), at.second()),
+    };
+    match tokio::task::spawn_blocking(move || netra_letters::render_report(&report)).await {
+        Ok(Ok(pdf)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"dasbor-{}.pdf\"", at.date())),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            pdf,
+        )
+            .into_response(),
+        Ok(Err(error)) => crate::staff::internal(error),
+        Err(error) => crate::staff::internal(error),
+    }
 }
 
 fn summary(l: Locale, dash: &Dashboard) -> Vec<(String, String)> {
@@ -165,19 +235,19 @@ fn summary(l: Locale, dash: &Dashboard) -> Vec<(String, String)> {
     ]
 }
 
-fn charts(l: Locale, dash: &Dashboard, agencies: &HashMap<String, String>) -> Vec<Section> {
+/// The dashboard's charts with their captions, for the page and the PDF alike.
+fn charts(l: Locale, dash: &Dashboard, agencies: &HashMap<String, String>) -> Vec<(Chart, String)> {
     let empty = l.pick("Belum ada kasus.", "No cases yet.");
     let weeks: Vec<Bar> = dash.by_week.iter().map(|(monday, n)| Bar::count(monday.to_string(), *n)).collect();
     let week_title = l.pick("Kasus diterima per minggu", "Cases received per week").to_string();
-    let mut sections = vec![Section::Chart {
-        svg: column_chart(&week_title, &weeks, empty),
-        caption: l
-            .pick(
-                "Minggu dimulai hari Senin; tanggal penerimaan laporan atau temuan.",
-                "Weeks start on Monday; by the date the report or finding was received.",
-            )
-            .into(),
-    }];
+    let mut sections = vec![(
+        column_chart(&week_title, &weeks, empty),
+        l.pick(
+            "Minggu dimulai hari Senin; tanggal penerimaan laporan atau temuan.",
+            "Weeks start on Monday; by the date the report or finding was received.",
+        )
+        .to_string(),
+    )];
     sections.push(chart(
         l.pick("Kasus per status", "Cases by state").into(),
         dash.by_state.iter().map(|(s, n)| Bar::count(format!("{} {}", s.code(), s.name(l)), *n)).collect(),
@@ -347,7 +417,7 @@ pub async fn index_page(
         ))
         .section(Section::Form(form))
         .section(Section::Chart {
-            svg: bar_chart(title, &bars, Some(100.0), l.pick("Belum ada unit dengan data yang cukup untuk diperingkat.", "No unit has enough data to be ranked yet.")),
+            svg: bar_chart(title, &bars, Some(100.0), l.pick("Belum ada unit dengan data yang cukup untuk diperingkat.", "No unit has enough data to be ranked yet.")).to_svg(),
             caption: l.pick("Unit dengan data terlalu sedikit tidak diperingkat (lihat tabel).", "Units with too little data are not ranked (see the table).").into(),
         })
         .section(Section::Table(Table {

@@ -22,7 +22,6 @@ mod api;
 pub mod auth;
 mod bundle;
 mod cases;
-pub mod charts;
 mod dashboard;
 mod export;
 mod letters;
@@ -186,6 +185,7 @@ fn routes() -> Routes {
         .add("POST", "/paslon/{id}", Staff, post(admin::pair_update))
         .add("POST", "/paslon/{id}/hapus", Staff, post(admin::pair_delete))
         .add("GET", "/dasbor", Staff, get(dashboard::dashboard))
+        .add("GET", "/dasbor.pdf", Staff, get(dashboard::dashboard_pdf))
         .add("GET", "/indeks", Staff, get(dashboard::index_page))
         .add("GET", "/api/v1/indeks", Staff, get(dashboard::index_json))
         .add("GET", "/kasus", Staff, get(cases::list))

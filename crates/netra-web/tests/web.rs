@@ -1164,6 +1164,7 @@ fn cases() -> Vec<Case> {
         case("POST", "/patroli/akun", BAWASLU, true, Nothing, None),
         case("GET", "/kotak-masuk", CASE_ROLES, false, Nothing, None),
         case("GET", "/dasbor", STATISTICS, false, Nothing, None),
+        case("GET", "/dasbor.pdf", STATISTICS, false, Nothing, None),
         case("GET", "/indeks", STATISTICS, false, Nothing, None),
         case("GET", "/api/v1/indeks", STATISTICS, false, Nothing, None),
         case("POST", "/kotak-masuk/dibaca", CASE_ROLES, false, Nothing, None),
@@ -1520,6 +1521,21 @@ const CASE_TO_SANCTION_TRAIL: [&str; 13] = [
     "case.take_effect",
 ];
 
+/// The text of a PDF as Debian's `pdftotext` reads it (an independent reader).
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("surat.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils, installed by scripts/install-test-deps.sh)");
+    assert!(output.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
 mod casework_flow {
     use super::*;
     use netra_core::workflow::{Action, CaseState};
@@ -1584,21 +1600,6 @@ mod casework_flow {
     ) -> CaseRecord {
         let on = action.on();
         desk.act(&case.id, case.version, action, handoff, at(on)).await.unwrap()
-    }
-
-    /// The text of a PDF as Debian's `pdftotext` reads it (an independent reader).
-    fn pdf_text(pdf: &[u8]) -> String {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("surat.pdf");
-        std::fs::write(&path, pdf).unwrap();
-        let output = std::process::Command::new("pdftotext")
-            .arg("-layout")
-            .arg(&path)
-            .arg("-")
-            .output()
-            .expect("pdftotext (Debian poppler-utils, installed by scripts/install-test-deps.sh)");
-        assert!(output.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).unwrap()
     }
 
     /// Writes a letter through the case page's form as `username`; returns the reply.
@@ -3057,6 +3058,21 @@ mod statistics {
         let decided = known.iter().filter(|d| **d).count();
         assert!(decided > 0 && decided < known.len(), "some PPKs decide, some do not");
         assert!(page.body.contains(&format!("({decided} dari {})", known.len())), "{}", page.body);
+        // The PDF report has the same figures and charts, as text a reader extracts.
+        let pdf = app.request("GET", "/dasbor.pdf", Some(&session_cookie(&token)), &[]).await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert_eq!(pdf.headers["content-type"], "application/pdf");
+        let text = pdf_text(&pdf.bytes);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needle in [
+            format!("Jumlah kasus : {}", everything.len()),
+            "Kasus per status".to_string(),
+            "Jenis pelanggaran terbanyak".to_string(),
+            "Kabupaten Bandung".to_string(),
+            format!("({decided} dari {})", known.len()),
+        ] {
+            assert!(flat.contains(&needle), "{needle:?} not in the dashboard PDF:\n{text}");
+        }
         // ASN self-service and the custodian have no dashboard.
         let (token, _) = app.session_for("asn.demo").await;
         let refused = app.request("GET", "/dasbor", Some(&session_cookie(&token)), &[]).await;
