@@ -999,17 +999,8 @@ const LETTER_WRITERS: &[Role] =
 const PACT_MANAGERS: &[Role] = &[Role::SystemAdmin, Role::BawasluRi, Role::BknPusat];
 const PACT_DESK: &[Role] = &[Role::SystemAdmin, Role::BawasluRi, Role::BknPusat, Role::AgencyAdmin];
 const PACT_SIGNERS: &[Role] = &[Role::AgencyAdmin];
-const STATISTICS: &[Role] = &[
-    Role::BawasluKabKota,
-    Role::BawasluProvinsi,
-    Role::BawasluRi,
-    Role::BknRegional,
-    Role::BknPusat,
-    Role::PpkOffice,
-    Role::Inspektorat,
-    Role::AgencyAdmin,
-    Role::SystemAdmin,
-];
+/// Dashboards and the index: every role that reads audit trails.
+const STATISTICS: &[Role] = AUDITORS;
 const AUDITORS: &[Role] = &[
     Role::BawasluKabKota,
     Role::BawasluProvinsi,

@@ -153,6 +153,19 @@ async fn act(desk: &CaseDesk<'_>, case: CaseRecord, action: Action, handoff: Han
     desk.act(&case.id, case.version, action, handoff, at(on)).await.map_err(failed)
 }
 
+/// The index of an entry drawn with probability proportional to its weight.
+fn weighted(rng: &mut SplitMix, weights: impl Iterator<Item = u32> + Clone) -> usize {
+    let total: u32 = weights.clone().sum();
+    let mut pick = rng.below(total as usize) as u32;
+    for (index, weight) in weights.enumerate() {
+        if pick < weight {
+            return index;
+        }
+        pick -= weight;
+    }
+    unreachable!("the pick is below the total")
+}
+
 fn days(rng: &mut SplitMix, low: i64, high: i64) -> Duration {
     Duration::days(low + rng.below((high - low + 1) as usize) as i64)
 }
@@ -237,37 +250,13 @@ pub async fn seed_cases(store: &Arc<dyn Store>, vault: &Vault, now: OffsetDateTi
     };
 
     let mut rng = SplitMix(SEED);
-    let total_weight: u32 = regions.iter().map(|(_, w)| w).sum();
-    let scenario_weight: u32 = SCENARIOS.iter().map(|s| s.weight).sum();
     let campaign_start = time::macros::date!(2024 - 09 - 25);
     for n in 0..DEMO_CASES {
         // Where and who.
-        let mut pick = rng.below(total_weight as usize) as u32;
-        let (regency, _) = regions
-            .iter()
-            .find(|(_, w)| {
-                if pick < *w {
-                    true
-                } else {
-                    pick -= w;
-                    false
-                }
-            })
-            .expect("the weights cover the pick");
+        let (regency, _) = &regions[weighted(&mut rng, regions.iter().map(|(_, w)| *w))];
         let people = &persons[regency];
         let person = people[rng.below(people.len())].clone();
-        let mut pick = rng.below(scenario_weight as usize) as u32;
-        let scenario = SCENARIOS
-            .iter()
-            .find(|s| {
-                if pick < s.weight {
-                    true
-                } else {
-                    pick -= s.weight;
-                    false
-                }
-            })
-            .expect("the weights cover the pick");
+        let scenario = &SCENARIOS[weighted(&mut rng, SCENARIOS.iter().map(|s| s.weight))];
         let number = 1 + rng.below(4);
         let fill = |text: &str| {
             text.replace("{nama}", &person.name)
