@@ -135,7 +135,7 @@ pub fn bar_chart(title: &str, bars: &[Bar], max: Option<f64>, empty: &str) -> Ch
     for (row, bar) in bars.iter().enumerate() {
         let y = 8.0 + row as f32 * ROW;
         let length = ((bar.value.max(0.0) / top) as f32 * span).min(span);
-        shapes.push(text(LABEL_WIDTH - 6.0, y + 15.0, Anchor::End, clip(&bar.label, 34)));
+        shapes.push(text(LABEL_WIDTH - 6.0, y + 15.0, Anchor::End, clip(&bar.label, 30)));
         shapes.push(Shape::Rect { x: LABEL_WIDTH, y: y + 3.0, w: length, h: ROW - 6.0, ink: Ink::Bar, tip: None });
         shapes.push(text(LABEL_WIDTH + length + 5.0, y + 15.0, Anchor::Start, bar.shown.clone()));
     }

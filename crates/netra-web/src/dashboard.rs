@@ -136,7 +136,7 @@ pub async fn dashboard(State(state): State<AppState>, Staff(user): Staff, Query(
         .section(Section::Form(form));
     page = page.section(Section::Facts(summary(l, &dash)));
     for (chart, caption) in charts(l, &dash, &agencies) {
-        page = page.section(Section::Chart { svg: chart.to_svg(), caption });
+        page = page.section(Section::Chart { title: chart.title.clone(), svg: chart.to_svg(), caption });
     }
     let pdf = match &election {
         Some(e) => format!("/dasbor.pdf?pemilihan={e}"),
@@ -417,6 +417,7 @@ pub async fn index_page(
         ))
         .section(Section::Form(form))
         .section(Section::Chart {
+            title: title.into(),
             svg: bar_chart(title, &bars, Some(100.0), l.pick("Belum ada unit dengan data yang cukup untuk diperingkat.", "No unit has enough data to be ranked yet.")).to_svg(),
             caption: l.pick("Unit dengan data terlalu sedikit tidak diperingkat (lihat tabel).", "Units with too little data are not ranked (see the table).").into(),
         })

@@ -169,8 +169,10 @@ pub enum Section {
         svg: String,
         alt: String,
     },
-    /// A chart Netra drew (`crate::charts`): the SVG carries its own title and text alternative.
+    /// A chart Netra drew (`netra_letters::chart`): its title shown above it, the SVG (which carries the title
+    /// and the text alternative for assistive technology), and a caption.
     Chart {
+        title: String,
         svg: String,
         caption: String,
     },
