@@ -87,12 +87,19 @@ fn rational_degrees(field: &exif::Field) -> Option<f64> {
 
 /// Metadata of an image file (EXIF: camera, time taken, GPS position) as a JSON object; empty when there is none.
 pub fn extract_metadata(path: &Path, content_type: &str) -> Value {
+    match std::fs::File::open(path) {
+        Ok(file) => metadata_of(&mut BufReader::new(file), content_type),
+        Err(_) => Value::Object(Map::new()),
+    }
+}
+
+/// [`extract_metadata`] of an image read from `reader`.
+pub fn metadata_of<R: std::io::BufRead + std::io::Seek>(reader: &mut R, content_type: &str) -> Value {
     let mut out = Map::new();
     if !content_type.starts_with("image/") {
         return Value::Object(out);
     }
-    let Ok(file) = std::fs::File::open(path) else { return Value::Object(out) };
-    let Ok(data) = exif::Reader::new().read_from_container(&mut BufReader::new(file)) else {
+    let Ok(data) = exif::Reader::new().read_from_container(reader) else {
         return Value::Object(out);
     };
     let text = |tag: exif::Tag| {
