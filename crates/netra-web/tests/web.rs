@@ -2115,20 +2115,46 @@ mod casework_flow {
     }
 
     #[tokio::test]
-    async fn the_openapi_document_describes_the_report_api() {
+    async fn the_openapi_document_describes_every_json_endpoint_and_matches_its_snapshot() {
         let app = staffed_in_november().await;
         let reply = app.request("GET", "/api/openapi.json", None, &[]).await;
         assert_eq!(reply.status, StatusCode::OK);
         let document: Value = serde_json::from_str(&reply.body).unwrap();
         assert_eq!(document["openapi"], "3.1.0");
-        for path in
-            ["/api/v1/reports", "/api/v1/reports/status", "/api/v1/reports/messages", "/api/v1/reports/evidence"]
-        {
-            assert!(document["paths"][path].is_object(), "{path} documented");
+        // Every JSON endpoint of the router is documented with its method.
+        let json_routes = netra_web::route_table()
+            .into_iter()
+            .filter(|r| r.path.starts_with("/api/") || r.path == "/healthz" || r.path == "/pakta/kunci.json");
+        let mut documented = 0;
+        for route in json_routes {
+            let method = route.method.to_lowercase();
+            assert!(
+                document["paths"][route.path][&method].is_object(),
+                "{} {} is documented",
+                route.method,
+                route.path
+            );
+            documented += 1;
         }
-        for route in netra_web::route_table().iter().filter(|r| r.path.starts_with("/api/v1/reports")) {
-            assert!(document["paths"][route.path].is_object(), "{} {} documented", route.method, route.path);
+        assert_eq!(
+            documented,
+            document["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum::<usize>()
+        );
+        // Every reference resolves.
+        let text = serde_json::to_string(&document).unwrap();
+        for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(document["components"]["schemas"][name].is_object(), "schema {name} exists");
         }
+        // The document is what the snapshot says (NETRA_UPDATE_SNAPSHOTS=1 rewrites it after a deliberate change).
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+        let pretty = serde_json::to_string_pretty(&document).unwrap() + "\n";
+        if std::env::var_os("NETRA_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &pretty).unwrap();
+        }
+        let snapshot = std::fs::read_to_string(&path).expect("tests/snapshots/openapi.json");
+        assert!(snapshot == pretty, "the OpenAPI document changed; review it and run with NETRA_UPDATE_SNAPSHOTS=1");
     }
 }
 
