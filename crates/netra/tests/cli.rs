@@ -301,7 +301,7 @@ fn totp_prints_a_six_digit_code() {
     assert!(!netra().args(["totp", "not-base32!"]).output().unwrap().status.success());
 }
 
-// ----- Crash safety: kill -9 during a burst of submissions -----
+// ----- Crash safety: kill -9 during a burst of submissions and hand-offs -----
 
 /// An HTTP/1.0 request with a body and extra headers; `None` when the connection fails or is cut.
 fn http_send(
@@ -400,6 +400,73 @@ fn burst_client(
     }
 }
 
+/// The next Bawaslu step a case page offers, with its form fields, in the order a case moves to BKN.
+fn next_bawaslu_step(page: &str, today: time::Date) -> Option<Vec<(&'static str, String)>> {
+    let offered = |action: &str| page.contains(&format!("name=\"action\" value=\"{action}\""));
+    let on = ("on", today.to_string());
+    if offered("begin_preliminary_check") {
+        Some(vec![("action", "begin_preliminary_check".into()), on])
+    } else if offered("register") {
+        Some(vec![("action", "register".into()), on, ("number", "001/Reg/LP/PB/Kab/2024".into())])
+    } else if offered("begin_kajian") {
+        Some(vec![("action", "begin_kajian".into()), on])
+    } else if offered("forward_to_bkn") {
+        let letter = ("letter_number", "045/PP.01.02/K.JB-04/2024".to_string());
+        Some(vec![("action", "forward_to_bkn".into()), on, letter, ("items", "D-SOC-CAMPAIGN".into())])
+    } else {
+        None
+    }
+}
+
+/// A Bawaslu officer working the new cases while reports keep arriving: each case one step at a time towards
+/// BKN through the case page's forms, recording each step the server acknowledged (a redirect after commit).
+fn handoff_client(
+    address: String,
+    cookie: String,
+    csrf: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    acknowledged: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+) {
+    use std::sync::atomic::Ordering;
+    let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7)).date();
+    let session = [("Cookie", cookie.clone())];
+    while !stop.load(Ordering::SeqCst) {
+        let Some((200, list)) = http_send(&address, "GET", "/kasus?tab=semua", &session, b"") else { return };
+        let ids: Vec<String> = list
+            .split("href=\"/kasus/")
+            .skip(1)
+            .filter_map(|rest| rest.get(..36))
+            .filter(|id| id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+            .map(String::from)
+            .collect();
+        if ids.is_empty() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for id in ids {
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
+            let Some((200, page)) = http_send(&address, "GET", &format!("/kasus/{id}"), &session, b"") else { return };
+            let Some(fields) = next_bawaslu_step(&page, today) else { continue };
+            let version = page.split("name=\"version\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+            let mut form = vec![("csrf", csrf.clone()), ("version", version.to_string())];
+            form.extend(fields.iter().cloned());
+            let body: String = form
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.replace('/', "%2F").replace(',', "%2C").replace(' ', "+")))
+                .collect::<Vec<_>>()
+                .join("&");
+            let headers =
+                [("Cookie", cookie.clone()), ("Content-Type", "application/x-www-form-urlencoded".to_string())];
+            match http_send(&address, "POST", &format!("/kasus/{id}/tindakan"), &headers, body.as_bytes()) {
+                Some((303, _)) => acknowledged.lock().unwrap().push((id.clone(), fields[0].1.clone())),
+                Some(_) => {}
+                None => return,
+            }
+        }
+    }
+}
+
 fn crash_during_a_burst_loses_nothing_acknowledged(database_url: Option<String>) {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex};
@@ -410,18 +477,49 @@ fn crash_during_a_burst_loses_nothing_acknowledged(database_url: Option<String>)
         args.extend(["--database-url".to_string(), url.clone()]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let config = match &database_url {
+        Some(url) => netra_store::StoreConfig::Postgres { url: url.clone() },
+        None => netra_store::StoreConfig::Sqlite { path: dir.path().join("netra.sqlite") },
+    };
+    // The offices and a Bawaslu officer's session, in the database before the server starts.
+    let (cookie, csrf) = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let now = time::OffsetDateTime::now_utc();
+        let store = netra_store::open(&config).await.unwrap();
+        netra_store::ensure_reference_data(store.as_ref(), now).await.unwrap();
+        netra_store::demo::seed(store.as_ref(), now).await.unwrap();
+        let user = store.user_by_username("bawaslu.kabbandung").await.unwrap().unwrap();
+        let token = netra_store::auth::new_token();
+        let csrf = netra_store::auth::new_token();
+        let session = netra_store::accounts::SessionRecord {
+            token_hash: netra_store::auth::token_hash(&token),
+            user_id: user.id,
+            csrf_token: csrf.clone(),
+            second_factor: true,
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + time::Duration::hours(2),
+        };
+        store.create_session(&session).await.unwrap();
+        (format!("netra_sesi={token}"), csrf)
+    });
     let mut server = Server::start(&args, &[]);
 
     let stop = Arc::new(AtomicBool::new(false));
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
-    let clients: Vec<_> = (0..8)
+    let handed = Arc::new(Mutex::new(Vec::new()));
+    let mut clients: Vec<_> = (0..8)
         .map(|client| {
             let (address, stop, acknowledged) = (server.address.clone(), stop.clone(), acknowledged.clone());
             std::thread::spawn(move || burst_client(address, client, stop, acknowledged))
         })
         .collect();
+    for _ in 0..2 {
+        let (address, stop, handed) = (server.address.clone(), stop.clone(), handed.clone());
+        let (cookie, csrf) = (cookie.clone(), csrf.clone());
+        clients.push(std::thread::spawn(move || handoff_client(address, cookie, csrf, stop, handed)));
+    }
     let deadline = Instant::now() + Duration::from_secs(120);
-    while acknowledged.lock().unwrap().len() < 80 && Instant::now() < deadline {
+    while (acknowledged.lock().unwrap().len() < 80 || handed.lock().unwrap().len() < 40) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     // SIGKILL in the middle of the burst: requests are in flight.
@@ -433,6 +531,9 @@ fn crash_during_a_burst_loses_nothing_acknowledged(database_url: Option<String>)
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(acknowledged.len() >= 80, "the burst acknowledged only {} reports", acknowledged.len());
+    let handed = handed.lock().unwrap().clone();
+    assert!(handed.len() >= 40, "the officer's steps acknowledged only {}", handed.len());
+    assert!(handed.iter().any(|(_, action)| action == "forward_to_bkn"), "some cases reached BKN before the kill");
 
     // After a restart every acknowledged receipt opens its report, with its evidence.
     let server = Server::start(&args, &[]);
@@ -456,11 +557,12 @@ fn crash_during_a_burst_loses_nothing_acknowledged(database_url: Option<String>)
     // first event; and the audit chain verifies.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let config = match &database_url {
-            Some(url) => netra_store::StoreConfig::Postgres { url: url.clone() },
-            None => netra_store::StoreConfig::Sqlite { path: dir.path().join("netra.sqlite") },
-        };
         let store = netra_store::open(&config).await.unwrap();
+        // Every step the officer was told was recorded is in its case's history.
+        for (case, action) in &handed {
+            let events = store.case_events(case).await.unwrap();
+            assert!(events.iter().any(|e| &e.action == action), "{action} on {case} was acknowledged but is gone");
+        }
         let referenced: std::collections::HashSet<String> =
             store.evidence_hashes().await.unwrap().into_iter().collect();
         let blobs = netra_store::blobs::BlobStore::open(dir.path().join("blobs")).unwrap();
@@ -487,12 +589,12 @@ fn crash_during_a_burst_loses_nothing_acknowledged(database_url: Option<String>)
 }
 
 #[test]
-fn killing_the_server_during_a_burst_loses_no_acknowledged_report_on_sqlite() {
+fn killing_the_server_during_a_burst_loses_no_acknowledged_report_or_step_on_sqlite() {
     crash_during_a_burst_loses_nothing_acknowledged(None);
 }
 
 #[test]
-fn killing_the_server_during_a_burst_loses_no_acknowledged_report_on_postgresql() {
+fn killing_the_server_during_a_burst_loses_no_acknowledged_report_or_step_on_postgresql() {
     let url = tokio::runtime::Runtime::new().unwrap().block_on(netra_store::testing::fresh_postgres_database());
     crash_during_a_burst_loses_nothing_acknowledged(Some(url));
 }
