@@ -181,7 +181,11 @@ pub async fn csrf_guard(state: axum::extract::State<AppState>, request: Request,
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
         let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-        if origin == "null" || origin_host != host {
+        // A browser sends `Origin: null` for a page with a strict referrer policy (an old tab, a saved page);
+        // it is accepted only when the browser itself vouches that the request is same-origin.
+        let same_origin_fetch = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin");
+        let refused = if origin == "null" { !same_origin_fetch } else { origin_host != host };
+        if refused {
             return forbidden("Permintaan dari situs lain ditolak. / Request from another origin refused.");
         }
     }

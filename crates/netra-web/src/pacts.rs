@@ -188,7 +188,7 @@ pub async fn verify_page(headers: HeaderMap, uri: axum::http::Uri, Query(query):
         return Redirect::to(&format!("/verifikasi/{code}")).into_response();
     }
     let mut page =
-        StaffPage::anonymous(l, "/verifikasi", "", l.pick("Verifikasi pakta integritas", "Verify an integrity pact"))
+        StaffPage::anonymous(l, "/verifikasi", "", l.pick("Verifikasi pakta atau surat", "Verify a pact or a letter"))
             .lead(l.pick(
                 "Masukkan kode verifikasi yang tercetak pada pakta atau surat (XXXX-XXXX-XXXX) untuk memeriksa tanda tangannya.",
                 "Enter the verification code printed on the pact or letter (XXXX-XXXX-XXXX) to check its signature.",

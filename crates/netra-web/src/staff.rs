@@ -261,7 +261,7 @@ impl StaffPage {
                 ("/".into(), locale.pick("Beranda", "Home").into()),
                 ("/katalog".into(), locale.pick("Katalog pelanggaran", "Prohibited acts").into()),
                 ("/boleh-atau-tidak".into(), locale.pick("Boleh atau tidak?", "Allowed or not?").into()),
-                ("/verifikasi".into(), locale.pick("Verifikasi pakta", "Verify a pact").into()),
+                ("/verifikasi".into(), locale.pick("Verifikasi pakta & surat", "Verify a pact or letter").into()),
                 ("/transparansi".into(), locale.pick("Transparansi", "Transparency").into()),
             ],
             title: title.into(),

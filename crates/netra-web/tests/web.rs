@@ -364,8 +364,27 @@ async fn cross_site_and_tokenless_posts_are_refused_and_cookies_are_safe() {
     assert_eq!(fetch_site.status, StatusCode::FORBIDDEN);
     let tokenless = app.request("POST", "/admin/kantor", Some(&cookie), &form[1..]).await;
     assert_eq!(tokenless.status, StatusCode::FORBIDDEN);
+    // `Origin: null` (strict referrer policies) passes only when the browser says the post is same-origin.
+    let null_origin = |fetch_site: Option<&'static str>, name: &str| {
+        let mut form = form.clone();
+        form[1].1 = name.to_string();
+        let mut builder = Request::post("/admin/kantor")
+            .header("host", "netra.test")
+            .header("origin", "null")
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(site) = fetch_site {
+            builder = builder.header("sec-fetch-site", site);
+        }
+        builder.body(Body::from(serde_urlencoded::to_string(form).unwrap())).unwrap()
+    };
+    assert_eq!(app.send(null_origin(None, "Kantor Null")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.send(null_origin(Some("same-site"), "Kantor Null")).await.status, StatusCode::FORBIDDEN);
+    let same = app.send(null_origin(Some("same-origin"), "Kantor Null Sah")).await;
+    assert_eq!(same.status, StatusCode::SEE_OTHER);
+    assert_eq!(same.headers["referrer-policy"], "same-origin", "same-origin posts carry their Origin");
     let offices = app.store().offices().await.unwrap();
-    assert!(!offices.iter().any(|o| o.name == "Kantor Uji"), "nothing was written");
+    assert!(!offices.iter().any(|o| o.name == "Kantor Uji" || o.name == "Kantor Null"), "nothing was written");
     let accepted = app.request("POST", "/admin/kantor", Some(&cookie), &form).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
 
