@@ -380,10 +380,7 @@ pub(crate) fn undo_blobs(vault: &Vault, created: &[String]) {
 pub(crate) async fn receipt_pair(salt: &[u8]) -> (String, String) {
     let receipt = crate::auth::new_receipt();
     let normalised = crate::auth::normalise_receipt(&receipt).expect("a fresh receipt is well-formed");
-    let salt = salt.to_vec();
-    let hash = tokio::task::spawn_blocking(move || crate::auth::receipt_hash(&normalised, &salt))
-        .await
-        .expect("hashing does not panic");
+    let hash = crate::auth::receipt_hash_queued(normalised, salt.to_vec()).await;
     (receipt, hash)
 }
 

@@ -36,10 +36,7 @@ impl ReporterDesk {
     /// Opens the report a receipt belongs to; `None` for a wrong or malformed receipt (the caller throttles).
     pub async fn open(store: &Arc<dyn Store>, salt: &[u8], receipt: &str) -> Result<Option<ReporterDesk>, StoreError> {
         let Some(normalised) = crate::auth::normalise_receipt(receipt) else { return Ok(None) };
-        let salt = salt.to_vec();
-        let hash = tokio::task::spawn_blocking(move || crate::auth::receipt_hash(&normalised, &salt))
-            .await
-            .expect("hashing does not panic");
+        let hash = crate::auth::receipt_hash_queued(normalised, salt.to_vec()).await;
         let Some(report) = store.report_by_receipt(&hash).await? else { return Ok(None) };
         let Some(case) = store.case(&report.case_id).await? else { return Ok(None) };
         // A merged case answers with the case it was merged into (the report row has moved there already).
