@@ -69,17 +69,23 @@ impl TotpSecret {
         format!("{:06}", binary % 1_000_000)
     }
 
-    /// Whether `code` is valid at `unix_seconds`, allowing one step of clock drift either way.
-    pub fn verify(&self, code: &str, unix_seconds: i64) -> bool {
+    /// The time step whose code `code` is, at `unix_seconds`, allowing one step of clock drift either way.
+    pub fn matching_step(&self, code: &str, unix_seconds: i64) -> Option<i64> {
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
+            return None;
         }
-        (-1..=1).any(|drift| {
-            let expected = self.code_at(unix_seconds + drift * STEP_SECONDS);
+        (-1..=1).map(|drift| unix_seconds + drift * STEP_SECONDS).find_map(|at| {
+            let expected = self.code_at(at);
             // Constant-time enough: both are six ASCII digits, compared in full.
-            expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+            let same = expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+            same.then(|| at.div_euclid(STEP_SECONDS))
         })
+    }
+
+    /// Whether `code` is valid at `unix_seconds`, allowing one step of clock drift either way.
+    pub fn verify(&self, code: &str, unix_seconds: i64) -> bool {
+        self.matching_step(code, unix_seconds).is_some()
     }
 }
 

@@ -251,7 +251,9 @@ pub trait AccountStore: Send + Sync {
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     /// Extends a session (sliding expiry) and records its last use.
     async fn touch_session(&self, token_hash: &str, seen: OffsetDateTime, expires: OffsetDateTime) -> StoreResult<()>;
-    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()>;
+    /// Marks a session's second factor done with a TOTP code of time step `step`, unless the user already signed
+    /// in with that step or a later one (a code works once): `Ok(false)` then, and the session stays incomplete.
+    async fn complete_second_factor(&self, token_hash: &str, user_id: &str, step: i64) -> StoreResult<bool>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Ends every session of a user (audited); returns how many there were.
     async fn revoke_sessions(&self, ctx: &AuditContext, user_id: &str) -> StoreResult<u64>;

@@ -28,6 +28,7 @@ pub fn sqlite() -> Migrator {
         (7, "pacts", include_str!("../migrations/sqlite/0007_pacts.sql")),
         (8, "sessions", include_str!("../migrations/sqlite/0008_sessions.sql")),
         (9, "letters", include_str!("../migrations/sqlite/0009_letters.sql")),
+        (10, "totp_steps", include_str!("../migrations/sqlite/0010_totp_steps.sql")),
     ])
 }
 
@@ -43,5 +44,6 @@ pub fn postgres() -> Migrator {
         (7, "pacts", include_str!("../migrations/postgres/0007_pacts.sql")),
         (8, "sessions", include_str!("../migrations/postgres/0008_sessions.sql")),
         (9, "letters", include_str!("../migrations/postgres/0009_letters.sql")),
+        (10, "totp_steps", include_str!("../migrations/postgres/0010_totp_steps.sql")),
     ])
 }

@@ -52,6 +52,8 @@ pub const SESSION_BY_HASH: &str = "SELECT token_hash, user_id, csrf_token, secon
      last_seen_at, expires_at FROM user_session WHERE token_hash = $1";
 pub const SESSION_TOUCH: &str = "UPDATE user_session SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1";
 pub const SESSION_SECOND_FACTOR: &str = "UPDATE user_session SET second_factor = TRUE WHERE token_hash = $1";
+pub const TOTP_STEP_CLAIM: &str = "UPDATE staff_user SET totp_last_step = $2 WHERE user_id = $1 \
+    AND (totp_last_step IS NULL OR totp_last_step < $2)";
 pub const SESSION_DELETE: &str = "DELETE FROM user_session WHERE token_hash = $1";
 pub const SESSIONS_DELETE_OF: &str = "DELETE FROM user_session WHERE user_id = $1";
 pub const SESSIONS_DELETE_OTHERS: &str = "DELETE FROM user_session WHERE user_id = $1 AND token_hash <> $2";
@@ -711,12 +713,25 @@ macro_rules! impl_account_store {
                 Ok(())
             }
 
-            async fn complete_second_factor(&self, token_hash: &str) -> $crate::StoreResult<()> {
-                sqlx::query($crate::shared_accounts::SESSION_SECOND_FACTOR)
-                    .bind(token_hash)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
+            async fn complete_second_factor(
+                &self,
+                token_hash: &str,
+                user_id: &str,
+                step: i64,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.writer().begin().await?;
+                let claimed = sqlx::query($crate::shared_accounts::TOTP_STEP_CLAIM)
+                    .bind(user_id)
+                    .bind(step)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if claimed == 0 {
+                    return Ok(false);
+                }
+                sqlx::query($crate::shared_accounts::SESSION_SECOND_FACTOR).bind(token_hash).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn delete_session(&self, token_hash: &str) -> $crate::StoreResult<()> {

@@ -1202,3 +1202,33 @@ async fn case_facts_and_population_agree_with_the_records_they_sum(store: Arc<dy
     assert_eq!((signed, attended), (prevention.signed, prevention.attended));
     assert!(store.population("pemilu-2024").await.unwrap().iter().all(|c| c.signed == 0 && c.attended == 0));
 }
+
+contract!(a_totp_step_completes_one_session_only);
+async fn a_totp_step_completes_one_session_only(store: &dyn Store) {
+    ensure_reference_data(store, NOW).await.unwrap();
+    netra_store::demo::seed(store, NOW).await.unwrap();
+    let user = store.user_by_username("admin.sistem").await.unwrap().unwrap();
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        let token = netra_store::auth::new_token();
+        let hash = netra_store::auth::token_hash(&token);
+        let session = netra_store::accounts::SessionRecord {
+            token_hash: hash.clone(),
+            user_id: user.id.clone(),
+            csrf_token: netra_store::auth::new_token(),
+            second_factor: false,
+            created_at: NOW,
+            last_seen_at: NOW,
+            expires_at: NOW + time::Duration::hours(2),
+        };
+        store.create_session(&session).await.unwrap();
+        tokens.push(hash);
+    }
+    let step = NOW.unix_timestamp() / 30;
+    assert!(store.complete_second_factor(&tokens[0], &user.id, step).await.unwrap());
+    assert!(!store.complete_second_factor(&tokens[1], &user.id, step).await.unwrap(), "the same step twice");
+    assert!(!store.complete_second_factor(&tokens[1], &user.id, step - 1).await.unwrap(), "an older step");
+    assert!(!store.session(&tokens[1]).await.unwrap().unwrap().second_factor);
+    assert!(store.complete_second_factor(&tokens[2], &user.id, step + 1).await.unwrap());
+    assert!(store.session(&tokens[2]).await.unwrap().unwrap().second_factor);
+}

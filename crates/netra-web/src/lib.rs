@@ -268,6 +268,7 @@ pub fn route_table() -> Vec<RouteInfo> {
 
 /// The full router with its middleware.
 pub fn router(state: AppState) -> Router {
+    let secure = state.secure_cookies;
     let security_headers = [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -292,6 +293,13 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http());
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    if secure {
+        // Reached over HTTPS: browsers keep to it for a year.
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
     }
     router
 }

@@ -634,18 +634,29 @@ pub async fn totp_submit(
         Ok(None) => {}
     }
     let secret = user.principal.user.totp_secret.as_deref().and_then(netra_core::totp::TotpSecret::from_base32);
-    let valid = secret.is_some_and(|secret| secret.verify(&form.code, now(&state).unix_timestamp()));
-    if !valid {
+    let step = secret.and_then(|secret| secret.matching_step(&form.code, now(&state).unix_timestamp()));
+    let Some(step) = step else {
         if let Err(response) = crate::auth::record_failure(&state, username, &address).await {
             return response;
         }
         return totp_page(&user, Some(l.pick("Kode salah atau kedaluwarsa.", "Wrong or expired code.").into()))
             .render(StatusCode::OK);
+    };
+    // A code works once: one seen (or overheard) at a sign-in cannot open a second session.
+    match state.store.complete_second_factor(&user.session.token_hash, &user.principal.user.id, step).await {
+        Ok(true) => see_other(LANDING),
+        Ok(false) => {
+            if let Err(response) = crate::auth::record_failure(&state, username, &address).await {
+                return response;
+            }
+            let used = l.pick(
+                "Kode ini sudah dipakai. Tunggu kode berikutnya di aplikasi autentikator.",
+                "This code was already used. Wait for the next code in your authenticator app.",
+            );
+            totp_page(&user, Some(used.into())).render(StatusCode::OK)
+        }
+        Err(error) => internal(error),
     }
-    if let Err(error) = state.store.complete_second_factor(&user.session.token_hash).await {
-        return internal(error);
-    }
-    see_other(LANDING)
 }
 
 fn enrol_page(user: &SessionUser, secret: &str, error: Option<String>) -> StaffPage {
@@ -689,7 +700,7 @@ pub async fn enrol_submit(
     let Some(secret) = netra_core::totp::TotpSecret::from_base32(&form.secret) else {
         return enrol_form(PartialStaff(user)).await;
     };
-    if !secret.verify(&form.code, now(&state).unix_timestamp()) {
+    let Some(step) = secret.matching_step(&form.code, now(&state).unix_timestamp()) else {
         return enrol_page(
             &user,
             &form.secret,
@@ -702,17 +713,23 @@ pub async fn enrol_submit(
             ),
         )
         .render(StatusCode::UNPROCESSABLE_ENTITY);
-    }
+    };
     let mut account = user.principal.user.clone();
     account.totp_secret = Some(secret.to_base32());
     let ctx = user.principal.audit_context(now(&state));
     if let Err(error) = state.store.update_user(&ctx, &account).await {
         return internal(error);
     }
-    if let Err(error) = state.store.complete_second_factor(&user.session.token_hash).await {
-        return internal(error);
+    match state.store.complete_second_factor(&user.session.token_hash, &account.id, step).await {
+        Ok(true) => see_other(LANDING),
+        Ok(false) => enrol_page(
+            &user,
+            &form.secret,
+            Some(l.pick("Tunggu kode berikutnya, lalu coba lagi.", "Wait for the next code, then try again.").into()),
+        )
+        .render(StatusCode::UNPROCESSABLE_ENTITY),
+        Err(error) => internal(error),
     }
-    see_other(LANDING)
 }
 
 #[derive(Debug, Deserialize)]

@@ -328,6 +328,31 @@ async fn wrong_passwords_are_throttled_per_account() {
 }
 
 #[tokio::test]
+async fn a_totp_code_opens_one_session_only() {
+    let app = Staffed::spawn().await;
+    let login = app.logins.iter().find(|l| l.username == "admin.sistem").unwrap().clone();
+    let secret = netra_core::totp::TotpSecret::from_base32(login.totp_secret.as_deref().unwrap()).unwrap();
+    let code = secret.code_at(NOW.unix_timestamp());
+    let second_factor = |code: String| async {
+        let (session, _) = sign_in(&app, "admin.sistem", netra_store::demo::DEMO_PASSWORD).await;
+        let cookie = session.unwrap();
+        let page = app.request("GET", "/masuk/totp", Some(&cookie), &[]).await;
+        let reply =
+            app.request("POST", "/masuk/totp", Some(&cookie), &[("csrf", csrf_from(&page.body)), ("code", code)]).await;
+        let landing = app.request("GET", "/staf", Some(&cookie), &[]).await;
+        (reply, landing.status)
+    };
+    let (first, landing) = second_factor(code.clone()).await;
+    assert_eq!((first.status, landing), (StatusCode::SEE_OTHER, StatusCode::OK));
+    let (again, landing) = second_factor(code).await;
+    assert!(again.body.contains("sudah dipakai"), "{}", again.body);
+    assert_eq!(landing, StatusCode::SEE_OTHER, "the second session still owes its second factor");
+    // The next time step's code (within the allowed drift) works.
+    let (next, landing) = second_factor(secret.code_at(NOW.unix_timestamp() + 30)).await;
+    assert_eq!((next.status, landing), (StatusCode::SEE_OTHER, StatusCode::OK));
+}
+
+#[tokio::test]
 async fn cross_site_and_tokenless_posts_are_refused_and_cookies_are_safe() {
     let mut app = Staffed::spawn().await;
     let (token, csrf) = app.session_for("admin.sistem").await;
@@ -407,6 +432,7 @@ async fn cross_site_and_tokenless_posts_are_refused_and_cookies_are_safe() {
         .find(|v| v.starts_with("netra_sesi="))
         .unwrap();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Secure"), "{set}");
+    assert_eq!(reply.headers["strict-transport-security"], "max-age=31536000", "HTTPS deployments send HSTS");
 }
 
 #[tokio::test]
