@@ -20,7 +20,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-NETRA_LOG=warn,sqlx=error target/debug/netra serve --demo --data-dir "$work" --addr 127.0.0.1:0 \
+NETRA_LOG=warn,sqlx=error "${CARGO_TARGET_DIR:-target}/debug/netra" serve --demo --data-dir "$work" --addr 127.0.0.1:0 \
   --reminder-minutes 0 > "$work/serve.log" 2>&1 &
 server_pid=$!
 address=""
