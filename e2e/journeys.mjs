@@ -1,6 +1,7 @@
 // Netra's user journeys in a real browser (Debian's Chromium, driven by playwright-core):
 //   1. a member of the public files a report on a phone, with a photo, and follows it with the receipt;
-//   2. Bawaslu takes the case through the preliminary check, registration and study, and forwards it to BKN;
+//   2. Bawaslu takes the case through the preliminary check, registration and study, forwards it to BKN, writes
+//      the signed forwarding letter and looks at its dashboard;
 //   3. BKN accepts it and recommends a sanction to the PPK;
 //   4. the PPK accepts, summons, examines and decides;
 //   5. anyone reads the catalogue and the public transparency page.
@@ -144,6 +145,18 @@ try {
   await act(desk, 'forward_to_bkn', { letter_number: '045/PP.01.02/K.JB-04/2026', items: 'D-BANNER' });
   check((await text(desk)).includes('Diteruskan ke BKN'), 'the case is with BKN');
   await shot(desk, 'bawaslu-diteruskan');
+  // The forwarding letter, signed, listed with its verification code.
+  const letterForm = desk.locator('form:has(input[name="kind"][value="penerusan"])');
+  check((await letterForm.count()) === 1, 'the case page offers the forwarding letter');
+  await Promise.all([desk.waitForLoadState('load'), letterForm.locator('button[type=submit]').click()]);
+  const withLetter = await text(desk);
+  check(withLetter.includes('Surat diterbitkan') && /[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}/.test(withLetter),
+    'the letter is issued with its code');
+  await shot(desk, 'bawaslu-surat');
+  // The office's dashboard draws its charts.
+  await desk.goto(`${base}/dasbor`);
+  check((await desk.locator('figure.chart svg[role="img"]').count()) >= 6, 'the dashboard draws its charts');
+  await shot(desk, 'bawaslu-dasbor');
   await bawaslu.close();
 
   // 3. BKN Kantor Regional III: accepts and recommends to the PPK of Kabupaten Bandung.

@@ -1331,7 +1331,10 @@ async fn role_route_jurisdiction_matrix() {
                     ],
                     (_, "/akun/totp") => {
                         let secret = netra_core::totp::TotpSecret::from_bytes(b"matrix-secret-123456");
-                        vec![("secret", secret.to_base32()), ("code", secret.code_at(NOW.unix_timestamp()))]
+                        // Each user enrols twice (in and out of scope); a code works once, so the second time
+                        // takes the next time step's code (within the allowed drift).
+                        let at = NOW.unix_timestamp() + if in_scope { 0 } else { 30 };
+                        vec![("secret", secret.to_base32()), ("code", secret.code_at(at))]
                     }
                     (_, "/admin/kantor") => vec![
                         ("name", format!("Kantor {counter}")),
