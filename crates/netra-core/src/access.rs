@@ -294,6 +294,17 @@ impl Jurisdiction {
 /// Minimum password length for staff accounts.
 pub const MIN_PASSWORD_LENGTH: usize = 10;
 
+/// What is wrong with a username (3–32 lower-case letters, digits, dots, underscores or hyphens), in Indonesian
+/// and English; `None` when it is fine. The name is compared after trimming and lower-casing.
+pub fn username_problem(username: &str) -> Option<(&'static str, &'static str)> {
+    let valid = (3..=32).contains(&username.len())
+        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    (!valid).then_some((
+        "3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+        "3–32 characters: lower-case letters, digits, dot, underscore or hyphen.",
+    ))
+}
+
 /// Why a new password is refused, in Indonesian and English.
 pub fn password_problem(password: &str, username: &str) -> Option<(&'static str, &'static str)> {
     if password.chars().count() < MIN_PASSWORD_LENGTH {

@@ -407,14 +407,8 @@ impl UserAdmin<'_> {
     pub async fn create(&self, input: &NewUserInput, at: OffsetDateTime) -> AccessResult<StaffUser> {
         let mut errors = Vec::new();
         let username = input.username.trim().to_lowercase();
-        let valid_name = (3..=32).contains(&username.len())
-            && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-        if !valid_name {
-            errors.push(FieldError::new(
-                "username",
-                "3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.",
-                "3–32 characters: lower-case letters, digits, dot, underscore or hyphen.",
-            ));
+        if let Some((id, en)) = netra_core::access::username_problem(&username) {
+            errors.push(FieldError::new("username", id, en));
         }
         let display_name = required_text("display_name", &input.display_name, 120, &mut errors);
         if let Some((id, en)) = netra_core::access::password_problem(&input.password, &username) {

@@ -15,6 +15,7 @@ mod letter;
 mod pact;
 mod registry;
 mod screen;
+mod user;
 
 /// The screening loop allocates a few small buffers per post; mimalloc serves those faster than glibc's malloc.
 #[global_allocator]
@@ -52,6 +53,8 @@ enum Command {
     Pact(pact::PactArgs),
     /// Signed letters: verify a letter's PDF offline.
     Letter(letter::LetterArgs),
+    /// Accounts: create the first system administrator of an instance.
+    User(user::UserArgs),
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +175,7 @@ fn main() -> ExitCode {
             Ok(false) => return ExitCode::from(2),
             Err(error) => Err(error),
         },
+        Command::User(args) => user::user(args),
         Command::Letter(args) => match letter::letter(args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(2),

@@ -607,3 +607,42 @@ mod pact;
 mod registry;
 #[path = "cli/screen.rs"]
 mod screen;
+
+#[test]
+fn the_first_administrator_is_created_once_with_a_password_to_change_and_a_second_factor_to_enrol() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().display().to_string();
+    let create = |username: &str| {
+        netra()
+            .args(["user", "create-admin", "--username", username, "--name", "Siti Aminah", "--data-dir", &data])
+            .env("NETRA_LOG", "warn,sqlx=error")
+            .output()
+            .unwrap()
+    };
+    let bad = create("Siti Aminah");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("lower-case"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let made = create("siti.admin");
+    let printed = String::from_utf8_lossy(&made.stdout).to_string();
+    assert!(made.status.success(), "{printed}{}", String::from_utf8_lossy(&made.stderr));
+    let password = printed.split("sekali ini saja): ").nth(1).unwrap().lines().next().unwrap().trim().to_string();
+    assert_eq!(password.len(), 19, "{printed}");
+    let again = create("siti.admin");
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    // A system administrator who must change the password and has no second factor yet (the sign-in pages then
+    // ask for both, as for any account in that state).
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let config = netra_store::StoreConfig::Sqlite { path: dir.path().join("netra.sqlite") };
+        let store = netra_store::open(&config).await.unwrap();
+        let user = store.user_by_username("siti.admin").await.unwrap().unwrap();
+        assert_eq!(user.role, netra_core::role::Role::SystemAdmin);
+        assert!(user.must_change_password && user.totp_secret.is_none());
+        let hash = store.password_hash(&user.id).await.unwrap().unwrap();
+        assert!(netra_store::auth::verify_password(&password, &hash));
+        let office = store.office(&user.office_id).await.unwrap().unwrap();
+        assert_eq!(office.name, "Pengelola Sistem Netra");
+        assert!(netra_store::verify_audit_chain(store.as_ref()).await.unwrap().is_ok());
+    });
+}
