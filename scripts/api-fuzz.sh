@@ -13,40 +13,12 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==4.32.5"
 fi
 cargo build --quiet --locked -p netra
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2> /dev/null || true; wait "$server_pid" 2> /dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-NETRA_LOG=warn,sqlx=error "${CARGO_TARGET_DIR:-target}/debug/netra" serve --demo --data-dir "$work" --addr 127.0.0.1:0 \
-  --reminder-minutes 0 > "$work/serve.log" 2>&1 &
-server_pid=$!
-address=""
-for _ in $(seq 1 120); do
-  address=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" | head -n 1 || true)
-  if [ -n "$address" ] && curl -sf "$address/healthz" > /dev/null 2>&1; then break; fi
-  sleep 1
-done
-[ -n "$address" ] || { echo "netra did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
-# The demo is seeded before the server answers; wait for the staff accounts.
-jar="$work/cookies"
-for _ in $(seq 1 120); do
-  curl -s -c "$jar" -b "$jar" "$address/masuk" > "$work/masuk.html"
-  csrf=$(grep -o 'name="csrf" value="[^"]*"' "$work/masuk.html" | head -n 1 | sed 's/.*value="//; s/"$//')
-  status=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
-    --data-urlencode "csrf=$csrf" --data-urlencode "username=bawaslu.ri" --data-urlencode "password=netra-demo-2024" \
-    "$address/masuk")
-  if [ "$status" = "303" ] && grep -q netra_sesi "$jar"; then break; fi
-  sleep 1
-done
-session=$(awk '$6 == "netra_sesi" { print $7 }' "$jar")
+# shellcheck source=lib/demo-server.sh
+. scripts/lib/demo-server.sh
+start_demo_server debug
+session=$(demo_session bawaslu.ri)
 [ -n "$session" ] || { echo "could not sign in to the demo" >&2; exit 1; }
-receipt=$(curl -sf -H 'Content-Type: application/json' "$address/api/v1/reports" -d '{
-  "description": "Camat mengunggah ajakan memilih pasangan calon nomor 2 di Facebook pribadinya.",
-  "occurred_on": "2024-11-10", "known_on": "2024-11-11", "region_code": "32.04",
-  "reported_person": {"name": "Asep Sunandar"}, "reporter": {"mode": "anonymous"}}' | sed 's/.*"receipt":"\([^"]*\)".*/\1/')
+receipt=$(demo_receipt)
 mkdir -p target/schemathesis
 "$venv/bin/schemathesis" run "$address/api/openapi.json" \
   --checks not_a_server_error,response_schema_conformance,content_type_conformance \

@@ -13,34 +13,11 @@ if ! command -v wrk > /dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk > /dev/null
 fi
 cargo build --quiet --locked --release -p netra
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2> /dev/null || true; wait "$server_pid" 2> /dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-NETRA_LOG=warn,sqlx=error "${CARGO_TARGET_DIR:-target}/release/netra" serve --demo --data-dir "$work" --addr 127.0.0.1:0 \
-  --reminder-minutes 0 > "$work/serve.log" 2>&1 &
-server_pid=$!
-address=""
-for _ in $(seq 1 180); do
-  address=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" | head -n 1 || true)
-  if [ -n "$address" ] && curl -sf "$address/healthz" > /dev/null 2>&1; then break; fi
-  sleep 1
-done
-jar="$work/cookies"
-curl -s -c "$jar" -b "$jar" "$address/masuk" > "$work/masuk.html"
-csrf=$(grep -o 'name="csrf" value="[^"]*"' "$work/masuk.html" | head -n 1 | sed 's/.*value="//; s/"$//')
-curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" \
-  --data-urlencode "username=bawaslu.kabbandung" --data-urlencode "password=netra-demo-2024" "$address/masuk"
-session=$(awk '$6 == "netra_sesi" { print $7 }' "$jar")
-today=$(TZ=Asia/Jakarta date +%F)
-receipt=$(curl -sf -H 'Content-Type: application/json' "$address/api/v1/reports" -d "{
-  \"description\": \"Camat mengunggah ajakan memilih pasangan calon nomor 2 di Facebook pribadinya.\",
-  \"occurred_on\": \"$today\", \"known_on\": \"$today\", \"region_code\": \"32.04\",
-  \"reported_person\": {\"name\": \"Asep Sunandar\"}, \"reporter\": {\"mode\": \"anonymous\"}}" \
-  | sed 's/.*"receipt":"\([^"]*\)".*/\1/')
+# shellcheck source=lib/demo-server.sh
+. scripts/lib/demo-server.sh
+start_demo_server release
+session=$(demo_session bawaslu.kabbandung)
+receipt=$(demo_receipt)
 failures=0
 printf '%-34s %10s %10s %10s %8s\n' "endpoint" "req/s" "p50" "p99" "errors"
 run() {
