@@ -1210,19 +1210,8 @@ async fn a_totp_step_completes_one_session_only(store: &dyn Store) {
     let user = store.user_by_username("admin.sistem").await.unwrap().unwrap();
     let mut tokens = Vec::new();
     for _ in 0..3 {
-        let token = netra_store::auth::new_token();
-        let hash = netra_store::auth::token_hash(&token);
-        let session = netra_store::accounts::SessionRecord {
-            token_hash: hash.clone(),
-            user_id: user.id.clone(),
-            csrf_token: netra_store::auth::new_token(),
-            second_factor: false,
-            created_at: NOW,
-            last_seen_at: NOW,
-            expires_at: NOW + time::Duration::hours(2),
-        };
-        store.create_session(&session).await.unwrap();
-        tokens.push(hash);
+        let (token, _) = netra_store::testing::open_session(store, "admin.sistem", NOW, false).await;
+        tokens.push(netra_store::auth::token_hash(&token));
     }
     let step = NOW.unix_timestamp() / 30;
     assert!(store.complete_second_factor(&tokens[0], &user.id, step).await.unwrap());

@@ -11,7 +11,6 @@ use axum::body::Body;
 use axum::http::Request;
 use futures_util::StreamExt;
 use netra_store::Store;
-use netra_store::accounts::SessionRecord;
 use netra_web::{AppState, router};
 use tower::ServiceExt;
 
@@ -42,18 +41,7 @@ async fn main() {
     let now = time::OffsetDateTime::now_utc();
     let (vault, _) = netra_store::casework::Vault::open(store.as_ref(), dir.path(), now).await.unwrap();
     let state = AppState::new(store.clone(), vault);
-    let user = store.user_by_username("bawaslu.ri").await.unwrap().unwrap();
-    let token = netra_store::auth::new_token();
-    let session = SessionRecord {
-        token_hash: netra_store::auth::token_hash(&token),
-        user_id: user.id,
-        csrf_token: netra_store::auth::new_token(),
-        second_factor: true,
-        created_at: now,
-        last_seen_at: now,
-        expires_at: now + time::Duration::hours(2),
-    };
-    store.create_session(&session).await.unwrap();
+    let (token, _) = netra_store::testing::open_session(store.as_ref(), "bawaslu.ri", now, true).await;
     println!("{:<8} {:>10} {:>12} {:>14} {:>16}", "format", "seconds", "bytes", "rows/s", "peak RSS (MiB)");
     for format in ["csv", "xlsx"] {
         // Reset the high-water mark so that it measures this export only.

@@ -283,8 +283,7 @@ pub async fn verify_result(
             page = page.section(Section::Text(line));
         }
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
-    let base = state.public_url.clone().unwrap_or_else(|| format!("http://{host}"));
+    let base = crate::letters::public_base(&state, &headers);
     let url = format!("{}/verifikasi/{}", base.trim_end_matches('/'), signature.pact.code);
     if let Some(svg) = qr_svg(&url) {
         page = page.section(Section::Image { svg, alt: format!("{} {url}", l.pick("Kode QR menuju", "QR code for")) });

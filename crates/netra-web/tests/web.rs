@@ -128,7 +128,7 @@ async fn unknown_pages_answer_404_in_indonesian() {
 
 use netra_core::role::Role;
 use netra_store::AuditContext;
-use netra_store::accounts::{Agency, AgencyKind, CandidatePair, Office, SessionRecord, StaffUser, Unit};
+use netra_store::accounts::{Agency, AgencyKind, CandidatePair, Office, StaffUser, Unit};
 
 const NOW: time::OffsetDateTime = time::macros::datetime!(2024-10-01 09:00 +7);
 
@@ -163,20 +163,7 @@ impl Staffed {
 
     /// A complete session opened at `now` (for tests whose clock is not [`NOW`]).
     async fn session_at(&self, username: &str, now: time::OffsetDateTime) -> (String, String) {
-        let user = self.store().user_by_username(username).await.unwrap().unwrap();
-        let token = netra_store::auth::new_token();
-        let csrf = netra_store::auth::new_token();
-        let session = SessionRecord {
-            token_hash: netra_store::auth::token_hash(&token),
-            user_id: user.id,
-            csrf_token: csrf.clone(),
-            second_factor: true,
-            created_at: now,
-            last_seen_at: now,
-            expires_at: now + time::Duration::hours(2),
-        };
-        self.store().create_session(&session).await.unwrap();
-        (token, csrf)
+        netra_store::testing::open_session(self.store().as_ref(), username, now, true).await
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
@@ -2308,20 +2295,7 @@ impl Clerk {
 
     /// A session cookie and CSRF token valid now.
     async fn session(&self, app: &Staffed) -> (String, String) {
-        let user = app.store().user_by_username(self.username).await.unwrap().unwrap();
-        let token = netra_store::auth::new_token();
-        let csrf = netra_store::auth::new_token();
-        let now = journey_now();
-        let session = SessionRecord {
-            token_hash: netra_store::auth::token_hash(&token),
-            user_id: user.id,
-            csrf_token: csrf.clone(),
-            second_factor: true,
-            created_at: now,
-            last_seen_at: now,
-            expires_at: now + time::Duration::hours(2),
-        };
-        app.store().create_session(&session).await.unwrap();
+        let (token, csrf) = app.session_at(self.username, journey_now()).await;
         (session_cookie(&token), csrf)
     }
 

@@ -487,19 +487,7 @@ fn crash_during_a_burst_loses_nothing_acknowledged(database_url: Option<String>)
         let store = netra_store::open(&config).await.unwrap();
         netra_store::ensure_reference_data(store.as_ref(), now).await.unwrap();
         netra_store::demo::seed(store.as_ref(), now).await.unwrap();
-        let user = store.user_by_username("bawaslu.kabbandung").await.unwrap().unwrap();
-        let token = netra_store::auth::new_token();
-        let csrf = netra_store::auth::new_token();
-        let session = netra_store::accounts::SessionRecord {
-            token_hash: netra_store::auth::token_hash(&token),
-            user_id: user.id,
-            csrf_token: csrf.clone(),
-            second_factor: true,
-            created_at: now,
-            last_seen_at: now,
-            expires_at: now + time::Duration::hours(2),
-        };
-        store.create_session(&session).await.unwrap();
+        let (token, csrf) = netra_store::testing::open_session(store.as_ref(), "bawaslu.kabbandung", now, true).await;
         (format!("netra_sesi={token}"), csrf)
     });
     let mut server = Server::start(&args, &[]);
